@@ -1,0 +1,81 @@
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createInProcessBus, type EventBus } from './engine/bus.js';
+import type { EarshotConfig } from './engine/config.js';
+import { createLogger } from './engine/log.js';
+import { createCallRegistry, type CallRegistry } from './engine/session/registry.js';
+import { recordEvents } from './engine/store/recorder.js';
+import { openSqliteStore } from './engine/store/sqlite-store.js';
+import type { Store } from './engine/store/store.js';
+import { registerConsole } from './console/server.js';
+import { registerAudioGateway } from './gateway/ws-routes.js';
+
+export interface Earshot {
+  /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly port: number;
+  readonly bus: EventBus;
+  readonly store: Store;
+  readonly registry: CallRegistry;
+  /** Ends live calls (stored as 'server-shutdown'), closes sockets and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: one process on embedded defaults (in-process bus, SQLite store), one port for
+ * HTTP, the audio and events WebSockets and the console. docs/lifecycle.md maps each stage of a call.
+ */
+export async function startEarshot(config: EarshotConfig, log: Logger = createLogger(config.logLevel)): Promise<Earshot> {
+  const store = openSqliteStore(config.dataDir);
+  const bus = createInProcessBus(log);
+  recordEvents(bus, store); // first subscriber: an event is stored before any socket sees it
+  const registry = createCallRegistry(bus, store, config, log);
+  const recovered = registry.recoverInterrupted();
+  if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');
+
+  const app: FastifyInstance = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast only bridges the two packages' generic parameters.
+    loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    // No per-request logs: URLs can carry an ?authorization= token, and the API logs its own errors.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are an error, not silently dropped (fastify's default removes them).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  await app.register(fastifyWebsocket, {
+    // The gateway applies the configured limits itself so that an oversized frame gets a close reason;
+    // ws's own limit is only the backstop on memory.
+    options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
+  });
+  registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
+  registerConsole(app, { bus, store, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    bus,
+    store,
+    registry,
+    close() {
+      closing ??= (async () => {
+        registry.endAll('server-shutdown');
+        for (const client of app.websocketServer.clients) client.close(1001, 'EARSHOT_ERR_SHUTTING_DOWN: server is shutting down');
+        await app.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

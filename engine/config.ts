@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { EarshotError } from './errors.js';
+import type { LogLevel } from './log.js';
+
+/**
+ * Configuration, validated once at start-up and frozen (STYLE.md §7). Units are in the names.
+ * Precedence: command-line flag, then environment variable, then default. This is the only module that
+ * reads the environment, and only through the `env` it is handed.
+ */
+export interface EarshotConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Both channels silent longer than this raises a dead-air alert. */
+  readonly deadAirMs: number;
+  /** Audio time between two `metric` events of a call. */
+  readonly metricIntervalMs: number;
+  /** Largest binary audio frame accepted on an audio socket. */
+  readonly maxFrameBytes: number;
+  /** Largest text (JSON) frame accepted on an audio socket. */
+  readonly maxTextFrameBytes: number;
+  readonly maxConcurrentCalls: number;
+  /** An /v1/events consumer with more than this many bytes unsent is disconnected (it refetches over REST). */
+  readonly eventsMaxBufferedBytes: number;
+}
+
+type Kind = 'int' | 'string' | 'level';
+interface OptionSpec {
+  flag: string;
+  env: string;
+  kind: Kind;
+  min?: number;
+  max?: number;
+  def: string | number;
+  help: string;
+}
+
+const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
+  host: { flag: 'host', env: 'EARSHOT_HOST', kind: 'string', def: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all interfaces)' },
+  port: { flag: 'port', env: 'EARSHOT_PORT', kind: 'int', min: 0, max: 65535, def: 8080, help: 'HTTP, WebSocket and console port (0: any free port)' },
+  dataDir: { flag: 'data-dir', env: 'EARSHOT_DATA_DIR', kind: 'string', def: './data', help: 'folder of the SQLite store' },
+  logLevel: { flag: 'log-level', env: 'EARSHOT_LOG_LEVEL', kind: 'level', def: 'info', help: LEVELS.join(' | ') },
+  deadAirMs: { flag: 'dead-air-ms', env: 'EARSHOT_DEAD_AIR_MS', kind: 'int', min: 1000, max: 600_000, def: 8000, help: 'silence on every channel that raises a dead-air alert' },
+  metricIntervalMs: { flag: 'metric-interval-ms', env: 'EARSHOT_METRIC_INTERVAL_MS', kind: 'int', min: 500, max: 600_000, def: 5000, help: 'audio time between metric events' },
+  maxFrameBytes: { flag: 'max-frame-bytes', env: 'EARSHOT_MAX_FRAME_BYTES', kind: 'int', min: 320, max: 16 * 1024 * 1024, def: 256 * 1024, help: 'largest binary audio frame' },
+  maxTextFrameBytes: { flag: 'max-text-frame-bytes', env: 'EARSHOT_MAX_TEXT_FRAME_BYTES', kind: 'int', min: 1024, max: 1024 * 1024, def: 64 * 1024, help: 'largest JSON control frame' },
+  maxConcurrentCalls: { flag: 'max-concurrent-calls', env: 'EARSHOT_MAX_CONCURRENT_CALLS', kind: 'int', min: 1, max: 100_000, def: 1000, help: 'live calls accepted at once' },
+  eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
+};
+
+function parseValue(key: string, spec: OptionSpec, raw: string | number, source: string): string | number {
+  if (spec.kind === 'int') {
+    const n = typeof raw === 'number' ? raw : /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n)) throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must be an integer, got "${raw}"`);
+    if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+      throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must be between ${spec.min} and ${spec.max}, got ${n}`);
+    }
+    return n;
+  }
+  const s = String(raw).trim();
+  if (s === '') throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must not be empty`);
+  if (spec.kind === 'level' && !(LEVELS as readonly string[]).includes(s)) {
+    throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must be one of ${LEVELS.join(', ')}, got "${s}"`);
+  }
+  return s;
+}
+
+/** Build the configuration from flags, environment and defaults; unknown flags are an error. */
+export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}, overrides: Partial<EarshotConfig> = {}): EarshotConfig {
+  const options = Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }]));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', (err as Error).message, { cause: err });
+  }
+  const out: Record<string, string | number> = {};
+  for (const [key, spec] of Object.entries(OPTIONS) as [keyof EarshotConfig, OptionSpec][]) {
+    const flag = values[spec.flag];
+    const fromEnv = env[spec.env];
+    const override = overrides[key];
+    if (override !== undefined) out[key] = parseValue(key, spec, override as string | number, 'override');
+    else if (typeof flag === 'string') out[key] = parseValue(key, spec, flag, `--${spec.flag}`);
+    else if (fromEnv !== undefined && fromEnv !== '') out[key] = parseValue(key, spec, fromEnv, spec.env);
+    else out[key] = spec.def;
+  }
+  out.dataDir = resolve(String(out.dataDir));
+  return Object.freeze(out) as unknown as EarshotConfig;
+}
+
+export function usage(): string {
+  return Object.values(OPTIONS)
+    .map((o) => `  --${o.flag.padEnd(26)} ${o.env.padEnd(34)} ${o.help} (default ${o.def})`)
+    .join('\n');
+}

@@ -1,0 +1,73 @@
+/**
+ * The one error catalogue (STYLE.md §5). Codes are stable: a retired code is never reused.
+ * Each code maps to the status it gets at each boundary: a WebSocket close code, an HTTP status.
+ * docs/errors.md documents every code; engine/errors.test.ts keeps the two in step.
+ */
+export interface ErrorSpec {
+  readonly message: string;
+  /** WebSocket close code (RFC 6455 §7.4; 4000–4999 are ours). */
+  readonly wsClose?: number;
+  readonly httpStatus?: number;
+  readonly retryable?: boolean;
+}
+
+export const ERRORS = {
+  EARSHOT_ERR_CONFIG_INVALID: { message: 'invalid configuration' },
+
+  EARSHOT_ERR_WS_BAD_JSON: { message: 'text frame is not valid JSON', wsClose: 4000 },
+  EARSHOT_ERR_WS_UNKNOWN_TYPE: { message: 'unknown message type', wsClose: 4001 },
+  EARSHOT_ERR_WS_AUDIO_BEFORE_START: { message: 'audio frame received before the start message', wsClose: 4002 },
+  EARSHOT_ERR_WS_BAD_START: { message: 'invalid start message', wsClose: 4003 },
+  EARSHOT_ERR_AUDIO_UNSUPPORTED_RATE: { message: 'unsupported sample rate', wsClose: 4004 },
+  EARSHOT_ERR_AUDIO_UNSUPPORTED_ENCODING: { message: 'unsupported audio encoding', wsClose: 4005 },
+  EARSHOT_ERR_AUDIO_UNSUPPORTED_CHANNELS: { message: 'unsupported channel count or roles', wsClose: 4006 },
+  EARSHOT_ERR_AUDIO_PARTIAL_SAMPLE: { message: 'frame length is not a whole number of samples', wsClose: 4007 },
+  EARSHOT_ERR_CALL_DUPLICATE_ID: { message: 'a call with this id is live', wsClose: 4008, httpStatus: 409 },
+  EARSHOT_ERR_CALL_ID_TAKEN: { message: 'a call with this id is already stored', wsClose: 4009, httpStatus: 409 },
+  EARSHOT_ERR_WS_BAD_UTTERANCE: { message: 'invalid utterance message', wsClose: 4010 },
+  EARSHOT_ERR_WS_ALREADY_STARTED: { message: 'start received on a connection whose call already started', wsClose: 4011 },
+  EARSHOT_ERR_AUDIO_BAD_WAV_HEADER: { message: 'WAV header does not match the declared audio format', wsClose: 4012 },
+  EARSHOT_ERR_WS_MESSAGE_BEFORE_START: { message: 'utterance or stop received before the start message', wsClose: 4013 },
+  EARSHOT_ERR_WS_FRAME_TOO_LARGE: { message: 'frame exceeds the size limit', wsClose: 1009 },
+  EARSHOT_ERR_CALL_LIMIT: { message: 'too many concurrent calls', wsClose: 1013, httpStatus: 503, retryable: true },
+  EARSHOT_ERR_EVENTS_SLOW_CONSUMER: { message: 'event consumer too slow: buffered events exceed the limit', wsClose: 4429, retryable: true },
+  EARSHOT_ERR_SHUTTING_DOWN: { message: 'server is shutting down', wsClose: 1001, httpStatus: 503, retryable: true },
+  EARSHOT_ERR_INTERNAL: { message: 'internal error', wsClose: 1011, httpStatus: 500, retryable: true },
+
+  EARSHOT_ERR_HTTP_BAD_REQUEST: { message: 'request failed validation', httpStatus: 400 },
+  EARSHOT_ERR_HTTP_ROUTE_NOT_FOUND: { message: 'no such route', httpStatus: 404 },
+  EARSHOT_ERR_CALL_NOT_FOUND: { message: 'no call with this id', httpStatus: 404 },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class EarshotError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const base = ERRORS[code].message;
+    super(detail ? `${base}: ${detail}` : base, options);
+    this.name = 'EarshotError';
+    this.code = code;
+    this.detail = detail ?? '';
+  }
+  get spec(): ErrorSpec {
+    return ERRORS[this.code];
+  }
+  get retryable(): boolean {
+    return (this.spec as ErrorSpec).retryable === true;
+  }
+}
+
+/** Normalise anything thrown into an Error (STYLE.md §6). */
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5). */
+export function closeReason(err: EarshotError): string {
+  const full = `${err.code}: ${err.message}`;
+  const bytes = Buffer.from(full, 'utf8');
+  if (bytes.length <= 123) return full;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '...';
+}

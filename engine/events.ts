@@ -1,0 +1,144 @@
+/**
+ * The CallEvent contract (DESIGN.md "Contracts"): one discriminated union, versioned, JSON-serialisable.
+ * Every event carries callId, seq (monotonic per call, from 1), at (ms since call start, audio time)
+ * and emittedAt (wall clock, ms since the epoch) so latency is measurable anywhere.
+ */
+export const EVENT_VERSION = 1 as const;
+
+export type Channel = 'agent' | 'customer';
+export const CHANNELS: readonly Channel[] = ['customer', 'agent'];
+
+export type AudioEncoding = 'pcm16' | 'mulaw' | 'alaw';
+export type SampleRate = 8000 | 16000;
+
+export interface AudioFormat {
+  sampleRate: SampleRate;
+  encoding: AudioEncoding;
+  channels: 1 | 2;
+  /** Role of each interleaved channel, in order. */
+  channelRoles: Channel[];
+}
+
+/** How a call ended: the client said so, the socket vanished, the server stopped it, or it was found open after a crash. */
+export type EndReason = 'stop' | 'client-end' | 'socket-closed' | 'protocol-error' | 'server-shutdown' | 'server-restart';
+
+export type Severity = 'info' | 'warning' | 'critical';
+export type Audience = 'agent' | 'supervisor';
+
+export interface ChannelStats {
+  talkMs: number;
+  silenceMs: number;
+  /** silenceMs / audio ms processed on the channel; 0 when nothing was processed. */
+  silenceRatio: number;
+}
+
+interface EventBase<T extends string> {
+  v: typeof EVENT_VERSION;
+  type: T;
+  callId: string;
+  seq: number;
+  at: number;
+  emittedAt: number;
+}
+
+export interface CallStartedEvent extends EventBase<'call.started'> {
+  agentId: string | null;
+  /** Which gateway protocol carried the call (the engine never branches on it). */
+  protocol: string;
+  audio: AudioFormat;
+  metadata: Record<string, unknown>;
+  /** Wall clock of the call's first audio time (ms since the epoch). */
+  startedAt: number;
+}
+
+export interface UtteranceEvent extends EventBase<'utterance.partial' | 'utterance.final'> {
+  utteranceId: string;
+  channel: Channel;
+  text: string;
+  /** Toneless pinyin, syllables separated by spaces, when known. */
+  pinyin?: string;
+  startMs: number;
+  endMs: number;
+  /** 'external': a telephony platform's own transcript; 'asr': recognised here. */
+  source: 'external' | 'asr';
+}
+
+export interface AlertEvent extends EventBase<'alert'> {
+  alertId: string;
+  ruleId: string;
+  kind: string;
+  severity: Severity;
+  channel: Channel | 'both';
+  /** An alert is raised once; a lasting condition (dead air) is later resolved under the same alertId. */
+  status: 'raised' | 'resolved';
+  startMs: number;
+  endMs: number | null;
+  durationMs: number;
+  message: string;
+  notify: Audience[];
+  matchedText?: string;
+}
+
+export interface SuggestionEvent extends EventBase<'suggestion'> {
+  suggestionId: string;
+  articleId: string;
+  title: string;
+  answer: string;
+  score: number;
+  reason: string;
+}
+
+export interface MetricEvent extends EventBase<'metric'> {
+  channels: Partial<Record<Channel, ChannelStats>>;
+  /** Audio ms during which every channel was silent. */
+  bothSilentMs: number;
+}
+
+export interface CallEndedEvent extends EventBase<'call.ended'> {
+  durationMs: number;
+  endReason: EndReason;
+  channels: Partial<Record<Channel, ChannelStats>>;
+  error?: { code: string; message: string };
+}
+
+export interface QaScoredEvent extends EventBase<'qa.scored'> {
+  scorecardId: string;
+  scorecardVersion: string;
+  total: number;
+  passed: boolean;
+}
+
+export type CallEvent =
+  | CallStartedEvent
+  | UtteranceEvent
+  | AlertEvent
+  | SuggestionEvent
+  | MetricEvent
+  | CallEndedEvent
+  | QaScoredEvent;
+
+export type CallEventType = CallEvent['type'];
+export const CALL_EVENT_TYPES: readonly CallEventType[] = [
+  'call.started',
+  'utterance.partial',
+  'utterance.final',
+  'alert',
+  'suggestion',
+  'metric',
+  'call.ended',
+  'qa.scored',
+];
+
+/** The fields a producer supplies; the session stamps v, callId, seq and emittedAt. */
+export type EventBody<E extends CallEvent = CallEvent> = E extends CallEvent ? Omit<E, 'v' | 'callId' | 'seq' | 'emittedAt'> : never;
+
+const jsonCache = new WeakMap<CallEvent, string>();
+/** Serialise an event once, however many consumers (store, sockets) need its JSON. */
+export function eventJson(event: CallEvent): string {
+  let json = jsonCache.get(event);
+  if (json === undefined) {
+    json = JSON.stringify(event);
+    jsonCache.set(event, json);
+  }
+  return json;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{engine,gateway,console,knowledge,models,test}/**/*.test.ts'],
+    // Native addons (better-sqlite3) and real servers: one process per file, two at a time on CI's 2 cores.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
