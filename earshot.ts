@@ -1,6 +1,8 @@
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { startAnalysis } from './engine/analysis/start.js';
+import type { AnalysisBackend } from './engine/analysis/backend.js';
 import { createInProcessBus, type EventBus } from './engine/bus.js';
 import type { EarshotConfig } from './engine/config.js';
 import { createLogger } from './engine/log.js';
@@ -18,6 +20,7 @@ export interface Earshot {
   readonly bus: EventBus;
   readonly store: Store;
   readonly registry: CallRegistry;
+  readonly analysis: AnalysisBackend;
   /** Ends live calls (stored as 'server-shutdown'), closes sockets and the store. */
   close(): Promise<void>;
 }
@@ -30,7 +33,14 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   const store = openSqliteStore(config.dataDir);
   const bus = createInProcessBus(log);
   recordEvents(bus, store); // first subscriber: an event is stored before any socket sees it
-  const registry = createCallRegistry(bus, store, config, log);
+  let analysis: AnalysisBackend;
+  try {
+    analysis = await startAnalysis(config, log.child({ component: 'analysis' }));
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const registry = createCallRegistry(bus, store, analysis, config, log);
   const recovered = registry.recoverInterrupted();
   if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');
 
@@ -54,6 +64,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await analysis.close();
     store.close();
     throw err;
   }
@@ -68,11 +79,13 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     bus,
     store,
     registry,
+    analysis,
     close() {
       closing ??= (async () => {
-        registry.endAll('server-shutdown');
+        await registry.endAll('server-shutdown');
         for (const client of app.websocketServer.clients) client.close(1001, 'EARSHOT_ERR_SHUTTING_DOWN: server is shutting down');
         await app.close();
+        await analysis.close();
         store.close();
       })();
       return closing;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EarshotError } from './errors.js';
@@ -24,9 +25,20 @@ export interface EarshotConfig {
   readonly maxConcurrentCalls: number;
   /** An /v1/events consumer with more than this many bytes unsent is disconnected (it refetches over REST). */
   readonly eventsMaxBufferedBytes: number;
+  /** Worker threads running VAD and recognition; 0 runs them on the main thread (tests, tiny installs). */
+  readonly analysisWorkers: number;
+  readonly vad: 'silero' | 'energy';
+  /** Folder holding model folders by name. */
+  readonly modelsDir: string;
+  /** Speech model to run, by its name in models/manifest.json; 'none' for text + VAD mode. */
+  readonly model: string;
+  /** Fetch the default model on start when it is absent. */
+  readonly fetchModel: 'yes' | 'no';
+  /** A call analysed this far behind its audio gets a lag warning. */
+  readonly lagWarnMs: number;
 }
 
-type Kind = 'int' | 'string' | 'level';
+type Kind = 'int' | 'string' | 'level' | 'enum';
 interface OptionSpec {
   flag: string;
   env: string;
@@ -35,6 +47,7 @@ interface OptionSpec {
   max?: number;
   def: string | number;
   help: string;
+  values?: readonly string[];
 }
 
 const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -49,6 +62,12 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   maxFrameBytes: { flag: 'max-frame-bytes', env: 'EARSHOT_MAX_FRAME_BYTES', kind: 'int', min: 320, max: 16 * 1024 * 1024, def: 256 * 1024, help: 'largest binary audio frame' },
   maxTextFrameBytes: { flag: 'max-text-frame-bytes', env: 'EARSHOT_MAX_TEXT_FRAME_BYTES', kind: 'int', min: 1024, max: 1024 * 1024, def: 64 * 1024, help: 'largest JSON control frame' },
   maxConcurrentCalls: { flag: 'max-concurrent-calls', env: 'EARSHOT_MAX_CONCURRENT_CALLS', kind: 'int', min: 1, max: 100_000, def: 1000, help: 'live calls accepted at once' },
+  analysisWorkers: { flag: 'analysis-workers', env: 'EARSHOT_ANALYSIS_WORKERS', kind: 'int', min: 0, max: 64, def: availableParallelism(), help: 'VAD/ASR worker threads (0: on the main thread)' },
+  vad: { flag: 'vad', env: 'EARSHOT_VAD', kind: 'enum', values: ['silero', 'energy'], def: 'silero', help: 'voice activity detector' },
+  modelsDir: { flag: 'models-dir', env: 'EARSHOT_MODELS_DIR', kind: 'string', def: './models', help: 'folder of speech model folders' },
+  model: { flag: 'model', env: 'EARSHOT_MODEL', kind: 'string', def: 'kws-zh-wenetspeech-3.3M', help: "speech model name ('none': text + VAD mode)" },
+  fetchModel: { flag: 'fetch-model', env: 'EARSHOT_FETCH_MODEL', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'download the model on start if absent' },
+  lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
 };
 
@@ -63,8 +82,9 @@ function parseValue(key: string, spec: OptionSpec, raw: string | number, source:
   }
   const s = String(raw).trim();
   if (s === '') throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must not be empty`);
-  if (spec.kind === 'level' && !(LEVELS as readonly string[]).includes(s)) {
-    throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must be one of ${LEVELS.join(', ')}, got "${s}"`);
+  const allowed = spec.kind === 'level' ? LEVELS : spec.kind === 'enum' ? spec.values ?? [] : null;
+  if (allowed && !allowed.includes(s)) {
+    throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must be one of ${allowed.join(', ')}, got "${s}"`);
   }
   return s;
 }
@@ -89,6 +109,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
     else out[key] = spec.def;
   }
   out.dataDir = resolve(String(out.dataDir));
+  out.modelsDir = resolve(String(out.modelsDir));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -34,6 +34,16 @@ export const ERRORS = {
   EARSHOT_ERR_SHUTTING_DOWN: { message: 'server is shutting down', wsClose: 1001, httpStatus: 503, retryable: true },
   EARSHOT_ERR_INTERNAL: { message: 'internal error', wsClose: 1011, httpStatus: 500, retryable: true },
 
+  EARSHOT_ERR_MODEL_UNKNOWN: { message: 'no model of this name in models/manifest.json' },
+  EARSHOT_ERR_MODEL_MISSING: { message: 'model file missing' },
+  EARSHOT_ERR_MODEL_CHECKSUM: { message: 'model file does not match its SHA-256 checksum' },
+  EARSHOT_ERR_MODEL_FETCH: { message: 'could not fetch the model', retryable: true },
+  EARSHOT_ERR_MODEL_LOAD: { message: 'the speech runtime could not load the model' },
+  EARSHOT_ERR_KEYWORD_INVALID: { message: 'keyword cannot be spelt in the model\'s tokens' },
+  EARSHOT_ERR_ASR_FAILED: { message: 'speech recognition failed', retryable: true },
+  EARSHOT_ERR_ANALYSIS_WORKER_DIED: { message: 'an analysis worker died', retryable: true },
+  EARSHOT_ERR_CALL_LAGGING: { message: 'call audio is processed later than it arrives' },
+
   EARSHOT_ERR_HTTP_BAD_REQUEST: { message: 'request failed validation', httpStatus: 400 },
   EARSHOT_ERR_HTTP_ROUTE_NOT_FOUND: { message: 'no such route', httpStatus: 404 },
   EARSHOT_ERR_CALL_NOT_FOUND: { message: 'no call with this id', httpStatus: 404 },

@@ -59,6 +59,10 @@ export interface UtteranceEvent extends EventBase<'utterance.partial' | 'utteran
   pinyin?: string;
   startMs: number;
   endMs: number;
+  /** Tonal pinyin, when the recogniser produces pinyin units. */
+  pinyinTonal?: string;
+  /** Recognised units with their start times (call time), for speech utterances. */
+  tokens?: { text: string; startMs: number }[];
   /** 'external': a telephony platform's own transcript; 'asr': recognised here. */
   source: 'external' | 'asr';
 }
@@ -92,6 +96,8 @@ export interface MetricEvent extends EventBase<'metric'> {
   channels: Partial<Record<Channel, ChannelStats>>;
   /** Audio ms during which every channel was silent. */
   bothSilentMs: number;
+  /** How long the oldest audio not yet analysed has waited, worst channel (ms): the call's lag behind real time. */
+  lagMs: number;
 }
 
 export interface CallEndedEvent extends EventBase<'call.ended'> {

@@ -50,7 +50,8 @@ export function createDeadAirTracker(thresholdMs: number, listener: DeadAirListe
     advance(nowMs) {
       if (silentSince === null || raised || nowMs - silentSince < thresholdMs) return;
       raised = { index: ++stretches, startMs: silentSince };
-      listener.onRaised(raised, nowMs);
+      // Raised at the audio instant the threshold passed, however coarsely analysis reports progress.
+      listener.onRaised(raised, silentSince + thresholdMs);
     },
     finish(endMs) {
       if (raised) listener.onResolved(raised, endMs, endMs);

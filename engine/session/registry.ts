@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AnalysisBackend } from '../analysis/backend.js';
 import type { EventBus } from '../bus.js';
 import { EarshotError } from '../errors.js';
 import { EVENT_VERSION, type CallEndedEvent, type EndReason } from '../events.js';
@@ -15,14 +16,15 @@ export interface CallRegistry {
   open(spec: CallSpec): CallSession;
   get(callId: string): CallSession | undefined;
   readonly liveCount: number;
-  end(callId: string, reason: EndReason, error?: { code: string; message: string }): CallEndedEvent | undefined;
+  /** Ends a live call once its audio is analysed; undefined when no such call is live. */
+  end(callId: string, reason: EndReason, error?: { code: string; message: string }): Promise<CallEndedEvent> | undefined;
   /** Ends every live call (server shutdown) and refuses new ones. */
-  endAll(reason: EndReason): void;
+  endAll(reason: EndReason): Promise<void>;
   /** Closes calls a previous process left live (killed mid-call): their stored events are kept, a call.ended is added. */
   recoverInterrupted(): number;
 }
 
-export function createCallRegistry(bus: EventBus, store: Store, options: RegistryOptions, log: Logger): CallRegistry {
+export function createCallRegistry(bus: EventBus, store: Store, analysis: AnalysisBackend, options: RegistryOptions, log: Logger): CallRegistry {
   const live = new Map<string, CallSession>();
   let closing = false;
 
@@ -36,6 +38,7 @@ export function createCallRegistry(bus: EventBus, store: Store, options: Registr
       }
       const session = createCallSession(spec, options, {
         publish: (event) => bus.publish(event),
+        analysis,
         now: Date.now,
         log: log.child({ callId: spec.callId }),
       });
@@ -49,12 +52,13 @@ export function createCallRegistry(bus: EventBus, store: Store, options: Registr
     end(callId, reason, error) {
       const session = live.get(callId);
       if (!session) return undefined;
+      // Leaves the live set at once (the id may not be reused meanwhile: the store already holds it).
       live.delete(callId);
       return session.end(reason, error);
     },
-    endAll(reason) {
+    async endAll(reason) {
       closing = true;
-      for (const callId of [...live.keys()]) this.end(callId, reason);
+      await Promise.all([...live.keys()].map((callId) => this.end(callId, reason)));
     },
     recoverInterrupted() {
       const open = store.liveCalls();

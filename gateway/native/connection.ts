@@ -67,9 +67,10 @@ export function createNativeConnection(transport: Transport, registry: CallRegis
     const e = err instanceof EarshotError ? err : new EarshotError('EARSHOT_ERR_INTERNAL', undefined, { cause: toError(err) });
     if (e.code === 'EARSHOT_ERR_INTERNAL') log.error({ err: toError(err) }, 'audio connection failed');
     else log.info({ code: e.code, callId: session?.callId }, 'audio connection closed on bad input');
-    if (session) registry.end(session.callId, 'protocol-error', { code: e.code, message: e.message });
+    const s = session;
     session = null;
     close(e.spec.wsClose ?? 1011, closeReason(e));
+    if (s) registry.end(s.callId, 'protocol-error', { code: e.code, message: e.message })?.catch((err) => log.error({ err }, 'ending call failed'));
   }
 
   function start(control: Extract<Control, { kind: 'start' }>): void {
@@ -81,9 +82,17 @@ export function createNativeConnection(transport: Transport, registry: CallRegis
   function stop(reason: 'stop' | 'client-end'): void {
     const s = session!;
     session = null;
-    const ended = registry.end(s.callId, reason);
-    if (ended) send({ type: 'stopped', callId: s.callId, durationMs: ended.durationMs, endReason: ended.endReason });
-    close(1000, 'call ended');
+    state = 'closed'; // no more frames are taken while the call's last audio is analysed
+    registry.end(s.callId, reason)?.then(
+      (ended) => {
+        send({ type: 'stopped', callId: s.callId, durationMs: ended.durationMs, endReason: ended.endReason });
+        transport.close(1000, 'call ended');
+      },
+      (err) => {
+        log.error({ err }, 'ending call failed');
+        transport.close(1011, 'EARSHOT_ERR_INTERNAL: internal error');
+      },
+    );
   }
 
   const onControl: Record<State, (c: Control) => void> = {
@@ -139,10 +148,8 @@ export function createNativeConnection(transport: Transport, registry: CallRegis
       }
     },
     onTransportClosed() {
-      if (session) {
-        registry.end(session.callId, 'socket-closed');
-        session = null;
-      }
+      if (session) registry.end(session.callId, 'socket-closed')?.catch((err) => log.error({ err }, 'ending call failed'));
+      session = null;
       state = 'closed';
     },
   };
