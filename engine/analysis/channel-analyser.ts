@@ -42,7 +42,7 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
   // Absolute sample indices in call time; the VAD counts from its own zero, hence vadBase.
   const vadBase = Math.round((options.offsetMs ?? 0) * SAMPLES_PER_MS);
   let processed = vadBase; // samples analysed
-  let fedUntil = vadBase; // samples given to the recogniser
+  let fedUntil = vadBase; // end of the audio given to the recogniser
   let feedFrom: number | null = null;
   let endedInChunk = false;
   let stream: RecognizerStream | null = null;
@@ -96,17 +96,17 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
       endedInChunk = false;
       await vad.push(pcm);
       processed += pcm.length;
+      // fedUntil stays where the last segment's audio ended, so a new segment's pre-pad is not cut short.
       if (stream && (vad.speaking || feedFrom !== null || endedInChunk)) {
         feed();
         if (endedInChunk && !vad.speaking) recognise(() => stream?.flush());
-      } else {
-        fedUntil = processed;
       }
       emit({ kind: 'progress', processedMs: processed / SAMPLES_PER_MS });
     },
     finish() {
-      vad.flush();
-      if (stream) {
+      endedInChunk = false;
+      vad.flush(); // closes an open segment: its audio was fed as it came, its final is due now
+      if (stream && (feedFrom !== null || endedInChunk)) {
         feed();
         recognise(() => stream?.flush());
       }
