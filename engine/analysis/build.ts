@@ -1,5 +1,6 @@
 import type { Recognizer } from '../asr/recognizer.js';
 import { createEnergyVad } from '../vad/energy.js';
+import { createSileroVad, loadSileroModel } from '../vad/silero.js';
 import type { VadListener } from '../vad/vad.js';
 import type { AnalysisInfo } from './backend.js';
 import { createChannelAnalyser, type ChannelAnalyser, type GatingVad } from './channel-analyser.js';
@@ -15,9 +16,15 @@ export interface AnalyserFactory {
 export async function createAnalyserFactory(setup: AnalysisSetup): Promise<AnalyserFactory> {
   const recognizer: Recognizer | null = null;
   const rejectedKeywords: AnalysisInfo['rejectedKeywords'] = [];
-  const createVad = (listener: VadListener): GatingVad => createEnergyVad(listener);
+  let createVad: (listener: VadListener) => GatingVad | Promise<GatingVad>;
+  if (setup.vad === 'silero') {
+    const model = await loadSileroModel(); // once per thread, shared by all its channels
+    createVad = (listener) => createSileroVad(listener, { model });
+  } else {
+    createVad = (listener) => createEnergyVad(listener);
+  }
   return {
-    info: { vad: 'energy', recognizer: null, rejectedKeywords },
+    info: { vad: setup.vad, recognizer: null, rejectedKeywords },
     open: (emit, offsetMs = 0) => createChannelAnalyser({ createVad, recognizer, offsetMs }, emit),
     close() {},
   };

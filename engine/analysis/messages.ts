@@ -34,7 +34,9 @@ export type ToWorker =
   | { op: 'open'; id: number; key: StreamKey; offsetMs: number }
   | { op: 'audio'; id: number; seq: number; pcm: Int16Array }
   | { op: 'drain'; id: number }
-  | { op: 'close'; id: number };
+  | { op: 'close'; id: number }
+  /** Finish the analysis in flight, then end the thread (terminating a thread inside an ONNX run aborts the process). */
+  | { op: 'exit'; code: number };
 
 export interface ToWorkerBatch {
   op: 'batch';

@@ -31,8 +31,11 @@ interface Slot {
 export interface WorkerPool extends AnalysisBackend {
   /** Streams per worker, for operators and tests. */
   stats(): { worker: number; streams: number }[];
-  /** Stop one worker (as a crash would); its streams move to a fresh worker with their unanalysed audio. */
-  terminateWorker(index: number): Promise<void>;
+  /**
+   * Make one worker exit once its analysis in flight is done (as a crash between two chunks would); its
+   * streams move to a fresh worker with their unanalysed audio. Resolves when the old thread has exited.
+   */
+  recycleWorker(index: number): Promise<void>;
 }
 
 function workerUrl(): URL {
@@ -161,12 +164,26 @@ export async function createWorkerPool(size: number, setup: AnalysisSetup, log: 
       };
     },
     stats: () => slots.map((s) => ({ worker: s.index, streams: s.streams.size })),
-    async terminateWorker(index) {
-      await slots[index]?.worker.terminate();
+    recycleWorker(index) {
+      const slot = slots[index];
+      if (!slot) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        slot.worker.once('exit', () => resolve());
+        slot.worker.postMessage({ op: 'batch', items: [{ op: 'exit', code: 1 }] });
+      });
     },
     async close() {
       closing = true;
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // Never terminate() a thread inside an ONNX run (it aborts the whole process): ask, then wait.
+      await Promise.all(
+        slots.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.worker.once('exit', () => resolve());
+              s.worker.postMessage({ op: 'batch', items: [{ op: 'exit', code: 0 }] });
+            }),
+        ),
+      );
     },
   };
 }

@@ -7,6 +7,10 @@ import { createWorkerPool } from './pool.js';
 
 /** Chooses the model and VAD from the configuration and starts the analysis workers (or the inline backend). */
 export async function startAnalysis(config: EarshotConfig, log: Logger): Promise<AnalysisBackend> {
+  // onnxruntime-node records usage telemetry under ~/.cache unless told not to; customer data stays in
+  // the building and so does everything else. Set in the main thread, before any worker loads it: the
+  // native library reads the process environment, which worker copies of process.env do not change.
+  process.env.ORT_DISABLE_TELEMETRY = '1';
   const setup: AnalysisSetup = { vad: config.vad, model: null, keywords: [], keywordMethod: 'pinyin-match' };
   const backend = config.analysisWorkers > 0 ? await createWorkerPool(config.analysisWorkers, setup, log) : await createInlineBackend(setup);
   log.info({ workers: config.analysisWorkers, vad: backend.info.vad, recognizer: backend.info.recognizer }, 'analysis ready');

@@ -21,6 +21,8 @@ interface Stream {
 }
 
 const streams = new Map<number, Stream>();
+let exiting: number | null = null; // exit code once asked to exit
+let inFlight = 0;
 const dirty = new Set<number>();
 let flushScheduled = false;
 
@@ -49,7 +51,18 @@ function scheduleFlush(): void {
 
 const factoryReady = createAnalyserFactory(setup);
 
+function exitWhenIdle(): void {
+  // process.exit in a worker ends only this thread.
+  if (exiting !== null && inFlight === 0) process.exit(exiting);
+}
+
 function handle(msg: ToWorker): void {
+  if (msg.op === 'exit') {
+    exiting = msg.code;
+    exitWhenIdle();
+    return;
+  }
+  if (exiting !== null) return;
   if (msg.op === 'open') {
     const stream: Stream = { analyser: null as unknown as Promise<ChannelAnalyser>, chain: Promise.resolve(), events: [], ackSeq: 0 };
     const emit = (e: AnalysisEvent) => {
@@ -65,7 +78,16 @@ function handle(msg: ToWorker): void {
   if (!stream) return;
   const run = (fn: (a: ChannelAnalyser) => unknown) => {
     stream.chain = stream.chain
-      .then(async () => fn(await stream.analyser))
+      .then(async () => {
+        if (exiting !== null) return; // queued work is left unacknowledged: the pool re-sends it
+        inFlight++;
+        try {
+          await fn(await stream.analyser);
+        } finally {
+          inFlight--;
+          exitWhenIdle();
+        }
+      })
       .catch((err) => {
         stream.events.push({ kind: 'error', code: 'EARSHOT_ERR_INTERNAL', message: toError(err).message, retryable: false });
         dirty.add(msg.id);

@@ -27,7 +27,7 @@ describe('an analysis worker that dies mid-call', () => {
     const half = Math.floor(all.length / 2); // inside the silent gap
     for (const f of all.slice(0, half)) client.sendAudio(f);
     await tap.waitFor((e) => e.type === 'metric'); // the worker is busy with this call
-    await pool.terminateWorker(0);
+    await pool.recycleWorker(0);
     for (const f of all.slice(half)) client.sendAudio(f);
     const stopped = await client.stop();
     expect(stopped).toMatchObject({ endReason: 'stop' });
