@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EarshotError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { packageRoot } from './paths.js';
 
 /**
  * Configuration, validated once at start-up and frozen (STYLE.md §7). Units are in the names.
@@ -36,6 +37,8 @@ export interface EarshotConfig {
   readonly fetchModel: 'yes' | 'no';
   /** A call analysed this far behind its audio gets a lag warning. */
   readonly lagWarnMs: number;
+  /** Keywords spotted on every channel, one per line (the shipped domain list by default). */
+  readonly keywordsFile: string;
 }
 
 type Kind = 'int' | 'string' | 'level' | 'enum';
@@ -67,6 +70,7 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   modelsDir: { flag: 'models-dir', env: 'EARSHOT_MODELS_DIR', kind: 'string', def: './models', help: 'folder of speech model folders' },
   model: { flag: 'model', env: 'EARSHOT_MODEL', kind: 'string', def: 'kws-zh-wenetspeech-3.3M', help: "speech model name ('none': text + VAD mode)" },
   fetchModel: { flag: 'fetch-model', env: 'EARSHOT_FETCH_MODEL', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'download the model on start if absent' },
+  keywordsFile: { flag: 'keywords-file', env: 'EARSHOT_KEYWORDS_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'keywords.txt'), help: 'keywords to spot, one per line' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
 };
@@ -110,6 +114,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
   }
   out.dataDir = resolve(String(out.dataDir));
   out.modelsDir = resolve(String(out.modelsDir));
+  out.keywordsFile = resolve(String(out.keywordsFile));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -75,7 +75,7 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
       fn();
     } catch (err) {
       // A recogniser fault loses this channel's transcript, never the call: VAD and metrics go on.
-      const e = new EarshotError('EARSHOT_ERR_ASR_FAILED', toError(err).message, { cause: err });
+      const e = err instanceof EarshotError ? err : new EarshotError('EARSHOT_ERR_ASR_FAILED', toError(err).message, { cause: err });
       emit({ kind: 'error', code: e.code, message: e.message, retryable: e.retryable });
       stream = null;
     }

@@ -1,5 +1,6 @@
 import type { Channel } from '../events.js';
 import type { KeywordHit, RecognitionResult } from '../asr/recognizer.js';
+import type { ModelEntry } from '../../models/manifest-types.js';
 
 /** What analysing one channel's audio yields, in audio order. Times are call time (ms). */
 export type AnalysisEvent =
@@ -18,7 +19,7 @@ export type VadKind = 'silero' | 'energy';
 export interface AnalysisSetup {
   vad: VadKind;
   /** Absolute paths of a verified model, or null for text + VAD mode. */
-  model: { name: string; kind: 'transducer' | 'paraformer' | 'ctc'; output: 'pinyin' | 'hanzi'; files: Record<string, string> } | null;
+  model: { name: string; entry: ModelEntry; files: Record<string, string> } | null;
   keywords: string[];
   keywordMethod: 'kws' | 'pinyin-match';
 }

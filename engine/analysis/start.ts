@@ -16,8 +16,8 @@ export async function startAnalysis(config: EarshotConfig, log: Logger): Promise
   const model = await ensureDefaultModel({ modelsDir: config.modelsDir, name: config.model, log, allowFetch: config.fetchModel === 'yes' });
   const setup: AnalysisSetup = {
     vad: config.vad,
-    model: model && { name: model.name, kind: model.entry.kind, output: model.entry.output, files: model.files as Record<string, string> },
-    keywords: model ? loadKeywordList() : [],
+    model: model && { name: model.name, entry: model.entry, files: model.files as Record<string, string> },
+    keywords: model ? loadKeywordList(config.keywordsFile) : [],
     keywordMethod: 'pinyin-match',
   };
   const backend = config.analysisWorkers > 0 ? await createWorkerPool(config.analysisWorkers, setup, log) : await createInlineBackend(setup);
