@@ -1,15 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { createSileroBatcher, newSlot, SILERO_CONTEXT, SILERO_WINDOW } from './silero-batch.js';
 
-/** Samples per model call at 16 kHz (32 ms), and the previous call's tail the model sees before them. */
-export const SILERO_WINDOW = 512;
-const CONTEXT = 64;
-const STATE_SIZE = 2 * 1 * 128;
+export { SILERO_WINDOW } from './silero-batch.js';
 
 /** One channel's view of the shared model: its own recurrent state and 64-sample context. */
 export interface SileroStream {
-  /** Speech probability of the next 512 samples (16 kHz PCM16); calls must not overlap. */
+  /** Speech probability of the next 512 samples (16 kHz PCM16); an overlapping call is rejected. */
   probability(window: Int16Array): Promise<number>;
 }
 
@@ -17,6 +15,8 @@ export interface SileroModel {
   readonly file: string;
   openStream(): SileroStream;
   release(): Promise<void>;
+  /** Model calls made and windows analysed by them (windows / runs: the mean batch size). */
+  readonly stats?: { readonly runs: number; readonly windows: number };
 }
 
 /**
@@ -33,7 +33,8 @@ const loaded = new Map<string, Promise<SileroModel>>();
 
 /**
  * Loads the model once per thread (module state is per worker) and shares it by every stream of that
- * thread: ORT sessions are safe to run from many streams, and each stream carries its own state.
+ * thread: each stream carries its own state, and the windows streams submit in one turn of the event
+ * loop run together as one batch (silero-batch.ts: the per-call cost dominated at 200 calls).
  * onnxruntime-node is imported lazily so a missing or broken native binary fails here, where the
  * caller can fall back to the energy detector, rather than at import time.
  */
@@ -65,24 +66,24 @@ async function openModel(file: string): Promise<SileroModel> {
   if (!probName || !stateName) throw new Error(`${file}: expected outputs output, stateN`);
   const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
 
+  const batcher = createSileroBatcher(async (input, state, n) => {
+    const out = await session.run({
+      input: new ort.Tensor('float32', input, [n, SILERO_CONTEXT + SILERO_WINDOW]),
+      state: new ort.Tensor('float32', state, [2, n, 128]),
+      sr,
+    });
+    return { probs: (out[probName] as Tensor).data as Float32Array, state: (out[stateName] as Tensor).data as Float32Array };
+  });
+
   return {
     file,
+    stats: batcher.stats,
     openStream() {
-      const input = new Float32Array(CONTEXT + SILERO_WINDOW);
-      let state: Float32Array = new Float32Array(STATE_SIZE);
+      const slot = newSlot();
       return {
-        async probability(window) {
-          if (window.length !== SILERO_WINDOW) throw new Error(`Silero window must be ${SILERO_WINDOW} samples, got ${window.length}`);
-          // input[0..64) still holds the previous window's last 64 samples (zeros at first).
-          for (let i = 0; i < SILERO_WINDOW; i++) input[CONTEXT + i] = window[i]! / 32768;
-          const out = await session.run({
-            input: new ort.Tensor('float32', input, [1, input.length]),
-            state: new ort.Tensor('float32', state, [2, 1, 128]),
-            sr,
-          });
-          state = (out[stateName] as Tensor).data as Float32Array;
-          input.copyWithin(0, SILERO_WINDOW); // keep the tail as the next call's context
-          return ((out[probName] as Tensor).data as Float32Array)[0]!;
+        probability(window) {
+          if (window.length !== SILERO_WINDOW) return Promise.reject(new Error(`Silero window must be ${SILERO_WINDOW} samples, got ${window.length}`));
+          return batcher.submit(slot, window);
         },
       };
     },

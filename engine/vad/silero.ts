@@ -83,6 +83,8 @@ export async function createSileroVad(listener: VadListener, options: SileroVadO
       pendingLen += take;
       offset += take;
       if (pendingLen < SILERO_WINDOW) break;
+      // One window at a time (the next needs this one's state); the shared model runs it in one batch
+      // with the windows other channels submit in the same turn (silero-batch.ts).
       decide(await stream.probability(pending));
       pendingLen = 0;
     }
