@@ -37,6 +37,8 @@ export interface EarshotConfig {
   readonly fetchModel: 'yes' | 'no';
   /** A call analysed this far behind its audio gets a lag warning. */
   readonly lagWarnMs: number;
+  /** Audio waiting longer than this to be analysed pauses reading the call's socket (TCP backpressure). */
+  readonly backpressureLagMs: number;
   /** Keywords spotted on every channel, one per line (the shipped domain list by default). */
   readonly keywordsFile: string;
 }
@@ -70,6 +72,7 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   modelsDir: { flag: 'models-dir', env: 'EARSHOT_MODELS_DIR', kind: 'string', def: './models', help: 'folder of speech model folders' },
   model: { flag: 'model', env: 'EARSHOT_MODEL', kind: 'string', def: 'kws-zh-wenetspeech-3.3M', help: "speech model name ('none': text + VAD mode)" },
   fetchModel: { flag: 'fetch-model', env: 'EARSHOT_FETCH_MODEL', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'download the model on start if absent' },
+  backpressureLagMs: { flag: 'backpressure-lag-ms', env: 'EARSHOT_BACKPRESSURE_LAG_MS', kind: 'int', min: 500, max: 600_000, def: 10_000, help: "analysis lag that pauses reading a call's socket" },
   keywordsFile: { flag: 'keywords-file', env: 'EARSHOT_KEYWORDS_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'keywords.txt'), help: 'keywords to spot, one per line' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },

@@ -23,6 +23,8 @@ export interface NativeConnection {
   onBinary(frame: Uint8Array): void;
   /** The peer went away (or the socket failed): a live call is ended and stored. */
   onTransportClosed(): void;
+  /** How long the live call's oldest unanalysed audio has waited (ms); 0 without a live call. */
+  readonly lagMs: number;
 }
 
 type State = 'awaiting-start' | 'live' | 'closed';
@@ -146,6 +148,9 @@ export function createNativeConnection(transport: Transport, registry: CallRegis
       } catch (err) {
         fail(err);
       }
+    },
+    get lagMs() {
+      return session?.lagMs ?? 0;
     },
     onTransportClosed() {
       if (session) registry.end(session.callId, 'socket-closed')?.catch((err) => log.error({ err }, 'ending call failed'));
