@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const earshot = await startEarshot(config, log);
   log.info({ url: earshot.url, dataDir: config.dataDir }, 'earshot started');
-  process.stdout.write(`\nEarshot is running.\n  Console:     ${earshot.url}/\n  Audio (WS):  ${earshot.url.replace('http', 'ws')}/v1/audio\n  Events (WS): ${earshot.url.replace('http', 'ws')}/v1/events\n  Data:        ${config.dataDir}\n\n`);
+  const { recognizer, vad } = earshot.analysis.info;
+  const speech = recognizer ? `${recognizer} recogniser, ${vad} VAD` : `text + VAD mode (${vad} VAD, no speech model: npm run models -- fetch)`;
+  process.stdout.write(`\nEarshot is running.\n  Console:     ${earshot.url}/\n  Audio (WS):  ${earshot.url.replace('http', 'ws')}/v1/audio\n  Events (WS): ${earshot.url.replace('http', 'ws')}/v1/events\n  Data:        ${config.dataDir}\n  Speech:      ${speech}\n\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
