@@ -47,6 +47,11 @@ export const ERRORS = {
   EARSHOT_ERR_HTTP_BAD_REQUEST: { message: 'request failed validation', httpStatus: 400 },
   EARSHOT_ERR_HTTP_ROUTE_NOT_FOUND: { message: 'no such route', httpStatus: 404 },
   EARSHOT_ERR_CALL_NOT_FOUND: { message: 'no call with this id', httpStatus: 404 },
+
+  EARSHOT_ERR_KB_INVALID: { message: 'invalid knowledge-base article', httpStatus: 400 },
+  EARSHOT_ERR_KB_NOT_FOUND: { message: 'no knowledge-base article with this id', httpStatus: 404 },
+  EARSHOT_ERR_KB_CONFLICT: { message: 'an article with this id exists, or the body id differs from the path', httpStatus: 409 },
+  EARSHOT_ERR_KB_READ_ONLY: { message: 'article comes from a knowledge-base file: edit the file', httpStatus: 409 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

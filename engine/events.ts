@@ -85,11 +85,17 @@ export interface AlertEvent extends EventBase<'alert'> {
 
 export interface SuggestionEvent extends EventBase<'suggestion'> {
   suggestionId: string;
+  /** The customer utterance that prompted it. */
+  utteranceId: string;
   articleId: string;
   title: string;
+  /** The article's key sentence(s): what the agent reads first. */
   answer: string;
   score: number;
+  /** Why it was suggested, for the agent: the need detected and the terms that matched. */
   reason: string;
+  matched: { term: string; field: string }[];
+  notify: Audience[];
 }
 
 export interface MetricEvent extends EventBase<'metric'> {

@@ -12,6 +12,7 @@ import {
   type EndReason,
   type EventBody,
 } from '../events.js';
+import type { CallAssist, AssistedUtterance } from '../assist/call-assist.js';
 import { createDeadAirTracker } from './dead-air.js';
 import { createLagMonitor } from './lag.js';
 
@@ -43,6 +44,8 @@ export interface SessionOptions {
 export interface SessionPorts {
   publish(event: CallEvent): void;
   analysis: AnalysisBackend;
+  /** Knowledge assist for this call, when a knowledge base is loaded. */
+  assist?: CallAssist;
   now(): number;
   log: Logger;
 }
@@ -205,6 +208,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
           text: r.text, pinyin: r.pinyin, ...(r.pinyinTonal ? { pinyinTonal: r.pinyinTonal } : {}), tokens: r.tokens,
           startMs: r.startMs, endMs: r.endMs, source: 'asr',
         });
+        assist({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, final: e.kind === 'final' }, r.endMs);
         break;
       }
       case 'keyword':
@@ -219,6 +223,19 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
         log.warn({ code: e.code, channel: ch.role, retryable: e.retryable }, 'channel analysis error');
         break;
     }
+  }
+
+  function assist(u: AssistedUtterance, atMs: number): void {
+    if (!ports.assist) return;
+    let suggestion;
+    try {
+      suggestion = ports.assist.onUtterance(u);
+    } catch (err) {
+      // A knowledge-base fault costs this suggestion, never the call.
+      log.error({ err }, 'knowledge assist failed');
+      return;
+    }
+    if (suggestion) emit({ type: 'suggestion', at: atMs, ...suggestion, notify: ['agent'] });
   }
 
   function utteranceIdFor(channel: Channel, final: boolean): string {
@@ -278,6 +295,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
         type: u.final ? 'utterance.final' : 'utterance.partial', at: u.endMs, utteranceId, channel: u.channel,
         text: u.text, startMs: u.startMs, endMs: u.endMs, source: 'external',
       });
+      assist({ utteranceId, channel: u.channel, text: u.text, final: u.final }, u.endMs);
     },
     end(reason, error) {
       ending ??= finish(reason, error);

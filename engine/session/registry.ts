@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AnalysisBackend } from '../analysis/backend.js';
+import type { AssistFactory } from '../assist/call-assist.js';
 import type { EventBus } from '../bus.js';
 import { EarshotError } from '../errors.js';
 import { EVENT_VERSION, type CallEndedEvent, type EndReason } from '../events.js';
@@ -8,6 +9,8 @@ import { createCallSession, type CallSession, type CallSpec, type SessionOptions
 
 export interface RegistryOptions extends SessionOptions {
   maxConcurrentCalls: number;
+  /** Knowledge assist per call; absent when no knowledge base is loaded. */
+  assist?: AssistFactory;
 }
 
 /** The live calls of this node: admission (limits, unique ids), ending, and recovery after a crash. */
@@ -39,6 +42,7 @@ export function createCallRegistry(bus: EventBus, store: Store, analysis: Analys
       const session = createCallSession(spec, options, {
         publish: (event) => bus.publish(event),
         analysis,
+        ...(options.assist ? { assist: options.assist(spec.callId) } : {}),
         now: Date.now,
         log: log.child({ callId: spec.callId }),
       });

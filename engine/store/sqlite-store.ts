@@ -4,6 +4,11 @@ import Database from 'better-sqlite3';
 import type { CallEvent } from '../events.js';
 import type { CallRecord, ListCallsQuery, ListEventsQuery, Store } from './store.js';
 
+/** The SQLite store also lends its connection to the other tables kept in the same file (knowledge base). */
+export interface SqliteStore extends Store {
+  readonly db: Database.Database;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
   call_id     TEXT PRIMARY KEY,
@@ -69,7 +74,7 @@ export const STORE_FILE = 'earshot.sqlite';
  * power loss). Events are few per second per call (audio frames are never stored), so this costs
  * little on the event loop.
  */
-export function openSqliteStore(dataDir: string): Store {
+export function openSqliteStore(dataDir: string): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, STORE_FILE));
   db.pragma('journal_mode = WAL');
@@ -109,6 +114,7 @@ export function openSqliteStore(dataDir: string): Store {
   });
 
   return {
+    db,
     hasCall: (callId) => hasCall.get(callId) !== undefined,
     getCall(callId) {
       const row = getCall.get(callId);

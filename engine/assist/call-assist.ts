@@ -1,0 +1,83 @@
+import type { KnowledgeIndex, SearchHit } from '../../knowledge/article.js';
+import type { Channel } from '../events.js';
+import { detectNeed, type Need } from './need.js';
+
+export interface AssistOptions {
+  /** Hits scoring below this are not shown (weak matches distract more than they help). */
+  minScore: number;
+  /** Earlier customer turns joined to the query: a need is often spread over two turns. */
+  contextTurns: number;
+}
+
+export interface AssistedUtterance {
+  utteranceId: string;
+  channel: Channel;
+  text: string;
+  pinyin?: string;
+  final: boolean;
+}
+
+export interface SuggestionBody {
+  suggestionId: string;
+  utteranceId: string;
+  articleId: string;
+  title: string;
+  answer: string;
+  score: number;
+  reason: string;
+  matched: SearchHit['matched'];
+}
+
+/** Per call: listens to the customer, and proposes the article that answers what they just asked. */
+export interface CallAssist {
+  onUtterance(u: AssistedUtterance): SuggestionBody | null;
+}
+
+export type AssistFactory = (callId: string) => CallAssist;
+
+export function createAssistFactory(index: KnowledgeIndex, options: AssistOptions): AssistFactory {
+  return (callId) => {
+    const context: string[] = [];
+    const shown = new Set<string>();
+    const searchedPartials = new Map<string, string>();
+    let suggestions = 0;
+
+    function best(query: string): SearchHit | undefined {
+      return index.search(query, { k: 5 }).find((h) => h.score >= options.minScore && !shown.has(h.article.id));
+    }
+
+    return {
+      onUtterance(u) {
+        if (u.channel !== 'customer') return null;
+        // Recognised speech without hanzi (the embedded pinyin model) is searched as pinyin.
+        const turn = /[\u4e00-\u9fff]/.test(u.text) || !u.pinyin ? u.text : u.pinyin;
+        const need = detectNeed(u.text, u.pinyin);
+        const previous = context.slice(-options.contextTurns);
+        if (u.final) context.push(turn);
+        else if (searchedPartials.get(u.utteranceId) === turn) return null; // unchanged partial: already searched
+        if (!need) return null;
+        if (!u.final) searchedPartials.set(u.utteranceId, turn);
+        // The turn alone first: the newest words say what is needed now; the context rescues a short turn.
+        const hit = best(turn) ?? (previous.length > 0 ? best([...previous, turn].join(' ')) : undefined);
+        if (!hit) return null;
+        shown.add(hit.article.id);
+        return {
+          suggestionId: `${callId}:s${++suggestions}`,
+          utteranceId: u.utteranceId,
+          articleId: hit.article.id,
+          title: hit.article.title,
+          answer: hit.article.keySentences.join(''),
+          score: Number(hit.score.toFixed(3)),
+          reason: reasonFor(need, u.text, hit),
+          matched: hit.matched,
+        };
+      },
+    };
+  };
+}
+
+function reasonFor(need: Need, said: string, hit: SearchHit): string {
+  const terms = [...new Set(hit.matched.map((m) => m.term))].slice(0, 6).join('、');
+  const quote = said.length > 40 ? `${said.slice(0, 40)}…` : said;
+  return `${need.kind === 'question' ? '客户提问' : '客户问题'}「${quote}」(${need.cue}); 匹配: ${terms}`;
+}
