@@ -3,37 +3,60 @@ import { cpus, loadavg, totalmem, availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { capacityScenario } from './capacity.bench.js';
 import { runCalls, type CallsResult } from './calls.bench.js';
 import { buildCallAudio, GAP_MS } from './lib/audio.js';
 import { waitForQuiet } from './lib/server.js';
 import { renderTable } from './lib/report.js';
 
 /**
- * `npm run bench [-- --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90 --busy-retries 1
- *   --server-args '--vad energy']`: N concurrent simulated calls streaming stereo 8 kHz
- * μ-law at real-time pace into one Earshot server (a fresh child process per N). Writes
- * bench/results/calls.json and calls.md; the last stdout line is the figures as one JSON object.
+ * `npm run bench [-- --scenario calls|capacity|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
+ *   --busy-retries 1 --server-args '--vad energy' --capacity-levels 10,20,30,40,60,80,100 --capacity-budget-s 690]`.
+ * calls: N concurrent simulated calls streaming stereo 8 kHz μ-law at real-time pace into one Earshot server
+ * (a fresh child process per N); writes bench/results/calls.json and calls.md.
+ * capacity (capacity.bench.ts): the most concurrent real-speech calls sustained in real time, what limits it,
+ * keyword latency at half that load; writes bench/results/capacity.json and capacity.md. --seconds sets its
+ * call length too when given (its own default is 50 s); --server-args and --busy-retries apply to both.
+ * The last stdout line is the figures as one JSON object (with `all`: both scenarios' objects in one).
  * Benchmarks report, they never assert timings.
  */
 /** Other processes busier than this (% of one core) during a scenario make it worth a rerun. */
 const OTHER_LOAD_LIMIT = 30;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+let scenario = 'all';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      scenario: { type: 'string', default: 'all' },
       calls: { type: 'string', default: '10,50,200' },
-      seconds: { type: 'string', default: '30' },
+      seconds: { type: 'string' },
       'drain-seconds': { type: 'string', default: '20' },
       'quiet-wait': { type: 'string', default: '90' },
       'busy-retries': { type: 'string', default: '1' },
       'server-args': { type: 'string', default: '' },
+      'capacity-levels': { type: 'string', default: '10,20,30,40,60,80,100' },
+      'capacity-budget-s': { type: 'string', default: '690' },
+      'capacity-quiet-wait': { type: 'string', default: '30' },
+      'capacity-perf-seconds': { type: 'string', default: '8' },
+      'capacity-drain-seconds': { type: 'string', default: '5' },
+      'capacity-metric-interval-ms': { type: 'string', default: '1000' },
+      'capacity-warmup-seconds': { type: 'string', default: '10' },
     },
   });
+  scenario = values.scenario;
+  if (scenario !== 'calls' && scenario !== 'capacity' && scenario !== 'all') throw new Error(`--scenario must be calls, capacity or all, got ${scenario}`);
   const callCounts = values.calls.split(',').map((s) => Number(s.trim()));
-  const seconds = Number(values.seconds);
+  const seconds = Number(values.seconds ?? '30');
   if (callCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--calls: positive integers separated by commas, got ${values.calls}`);
   if (!Number.isFinite(seconds) || seconds < 10) throw new Error(`--seconds must be at least 10 (the dead-air gap is ${GAP_MS / 1000} s), got ${values.seconds}`);
+  const capLevels = values['capacity-levels'].split(',').map((s) => Number(s.trim())).sort((a, b) => a - b);
+  const capNum = (k: `capacity-${'budget-s' | 'quiet-wait' | 'perf-seconds' | 'drain-seconds' | 'metric-interval-ms' | 'warmup-seconds'}`): number => {
+    const x = Number(values[k]);
+    if (!(x >= 0)) throw new Error(`--${k} must be a number >= 0, got ${values[k]}`);
+    return x;
+  };
+  if (capLevels.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--capacity-levels: positive integers separated by commas, got ${values['capacity-levels']}`);
 
   const drainMs = Number(values['drain-seconds']) * 1000;
   if (!Number.isFinite(drainMs) || drainMs < 0) throw new Error(`--drain-seconds must be a number >= 0, got ${values['drain-seconds']}`);
@@ -53,6 +76,18 @@ async function main(): Promise<void> {
   process.stdout.write(`machine: ${machine.cpuModel}, ${cores} cores, node ${machine.node}, ${machine.totalMemGiB} GiB, load ${machine.loadAvg.join(' ')}\n`);
 
   const sharedDir = process.env.EARSHOT_SHARED_DIR ?? join(root, '..', 'shared');
+  const capacityOptions = {
+    root, machine, levels: capLevels, seconds: values.seconds === undefined ? 50 : seconds, serverArgs, busyRetries,
+    modelsDir: process.env.EARSHOT_MODELS_DIR ?? join(sharedDir, 'models'), audioDir: join(sharedDir, 'data', 'audio-zh'),
+    budgetS: capNum('capacity-budget-s'), quietWaitMs: capNum('capacity-quiet-wait') * 1000, perfSeconds: capNum('capacity-perf-seconds'),
+    drainMs: capNum('capacity-drain-seconds') * 1000, metricIntervalMs: Math.max(500, capNum('capacity-metric-interval-ms')),
+    warmupSeconds: capNum('capacity-warmup-seconds'),
+  };
+  const capacity = () => capacityScenario(capacityOptions);
+  if (scenario === 'capacity') {
+    await capacity();
+    return;
+  }
   const audio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), seconds);
   const setup = {
     seconds: (audio.frames * 20) / 1000,
@@ -99,10 +134,11 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'calls.md'), table);
   process.stdout.write(`\n${table}\n`);
   process.stdout.write(JSON.stringify(report) + '\n');
+  if (scenario === 'all') process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: await capacity() }) + '\n');
 }
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.stdout.write(JSON.stringify({ bench: 'calls', error: (err as Error)?.message ?? String(err) }) + '\n');
+  process.stdout.write(JSON.stringify({ bench: scenario, error: (err as Error)?.message ?? String(err) }) + '\n');
   process.exit(1);
 });

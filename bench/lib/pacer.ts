@@ -12,11 +12,13 @@ export interface PaceFigures {
 /**
  * Streams `mulaw` to every call at real-time pace from ONE scheduler loop: call i's frame k is due at
  * starts[i] + k × 20 ms (absolute schedule, no drift), and every due frame is sent at each 5 ms tick.
- * Fills sendTimes[i][k] with the wall time each frame was handed to the socket.
+ * Fills sendTimes[i][k] with the wall time each frame was handed to the socket. `mulaw` is one buffer for
+ * every call, or one per call (all the same length).
  */
-export function streamFrames(clients: readonly (NativeCallClient | null)[], mulaw: Uint8Array, starts: Float64Array, sendTimes: Float64Array[]): Promise<PaceFigures> {
+export function streamFrames(clients: readonly (NativeCallClient | null)[], mulaw: Uint8Array | readonly Uint8Array[], starts: Float64Array, sendTimes: Float64Array[]): Promise<PaceFigures> {
   const n = clients.length;
-  const frames = mulaw.length / FRAME_BYTES;
+  const audioOf = (i: number): Uint8Array => (mulaw instanceof Uint8Array ? mulaw : mulaw[i]!);
+  const frames = audioOf(0).length / FRAME_BYTES;
   const next = new Int32Array(n);
   const lags = new Float64Array(n * frames);
   let lagCount = 0;
@@ -40,7 +42,7 @@ export function streamFrames(clients: readonly (NativeCallClient | null)[], mula
             next[i] = frames;
             break;
           }
-          c.sendAudio(mulaw.subarray(k * FRAME_BYTES, (k + 1) * FRAME_BYTES));
+          c.sendAudio(audioOf(i).subarray(k * FRAME_BYTES, (k + 1) * FRAME_BYTES));
           const t = wallNow();
           times[k] = t;
           lags[lagCount++] = t - (starts[i]! + k * FRAME_MS);
