@@ -12,6 +12,9 @@ import { openSqliteStore } from './engine/store/sqlite-store.js';
 import type { Store } from './engine/store/store.js';
 import { registerConsole } from './console/server.js';
 import { registerAudioGateway } from './gateway/ws-routes.js';
+import { createAssistFactory } from './engine/assist/call-assist.js';
+import { openKbStore } from './knowledge/kb-store.js';
+import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
 
 export interface Earshot {
   /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
@@ -21,6 +24,7 @@ export interface Earshot {
   readonly store: Store;
   readonly registry: CallRegistry;
   readonly analysis: AnalysisBackend;
+  readonly kb: KnowledgeService;
   /** Ends live calls (stored as 'server-shutdown'), closes sockets and the store. */
   close(): Promise<void>;
 }
@@ -40,7 +44,9 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     store.close();
     throw err;
   }
-  const registry = createCallRegistry(bus, store, analysis, config, log);
+  const kb = createKnowledgeService(config.kbDir, openKbStore(store.db), log.child({ component: 'knowledge' }), { watch: config.kbWatch === 'yes' });
+  const assist = createAssistFactory((query, k) => kb.search(query, k), { minScore: config.assistMinScore, contextTurns: 2 });
+  const registry = createCallRegistry(bus, store, analysis, { ...config, assist }, log);
   const recovered = registry.recoverInterrupted();
   if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');
 
@@ -59,7 +65,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
   });
   registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
-  registerConsole(app, { bus, store, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+  registerConsole(app, { bus, store, kb, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -80,12 +86,14 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     store,
     registry,
     analysis,
+    kb,
     close() {
       closing ??= (async () => {
         await registry.endAll('server-shutdown');
         for (const client of app.websocketServer.clients) client.close(1001, 'EARSHOT_ERR_SHUTTING_DOWN: server is shutting down');
         await app.close();
         await analysis.close();
+        kb.close();
         store.close();
       })();
       return closing;

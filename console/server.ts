@@ -8,10 +8,13 @@ import { packageRoot } from '../engine/paths.js';
 import type { Store } from '../engine/store/store.js';
 import { registerEventsSocket } from './events-socket.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerKbRoutes } from './routes/kb.js';
+import type { KnowledgeService } from '../knowledge/service.js';
 
 export interface ConsoleDeps {
   bus: EventBus;
   store: Store;
+  kb: KnowledgeService;
   eventsMaxBufferedBytes: number;
   log: Logger;
 }
@@ -57,5 +60,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get('/healthz', async () => ({ ok: true }));
   registerCallRoutes(app, deps.store);
+  registerKbRoutes(app, deps.kb);
   registerEventsSocket(app, deps.bus, deps.eventsMaxBufferedBytes, deps.log);
 }

@@ -39,6 +39,12 @@ export interface EarshotConfig {
   readonly lagWarnMs: number;
   /** Audio waiting longer than this to be analysed pauses reading the call's socket (TCP backpressure). */
   readonly backpressureLagMs: number;
+  /** Knowledge-base folder (Markdown, JSON, CSV articles and synonyms.txt). */
+  readonly kbDir: string;
+  /** Reload the knowledge base when its files change. */
+  readonly kbWatch: 'yes' | 'no';
+  /** Knowledge hits scoring below this are not suggested to the agent. */
+  readonly assistMinScore: number;
   /** Keywords spotted on every channel, one per line (the shipped domain list by default). */
   readonly keywordsFile: string;
 }
@@ -73,6 +79,9 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   model: { flag: 'model', env: 'EARSHOT_MODEL', kind: 'string', def: 'kws-zh-wenetspeech-3.3M', help: "speech model name ('none': text + VAD mode)" },
   fetchModel: { flag: 'fetch-model', env: 'EARSHOT_FETCH_MODEL', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'download the model on start if absent' },
   backpressureLagMs: { flag: 'backpressure-lag-ms', env: 'EARSHOT_BACKPRESSURE_LAG_MS', kind: 'int', min: 500, max: 600_000, def: 10_000, help: "analysis lag that pauses reading a call's socket" },
+  kbDir: { flag: 'kb-dir', env: 'EARSHOT_KB_DIR', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'kb'), help: 'knowledge-base folder' },
+  kbWatch: { flag: 'kb-watch', env: 'EARSHOT_KB_WATCH', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'reload the knowledge base when its files change' },
+  assistMinScore: { flag: 'assist-min-score', env: 'EARSHOT_ASSIST_MIN_SCORE', kind: 'int', min: 0, max: 1000, def: 35, help: 'weakest knowledge hit suggested to the agent (BM25F score)' },
   keywordsFile: { flag: 'keywords-file', env: 'EARSHOT_KEYWORDS_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'keywords.txt'), help: 'keywords to spot, one per line' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
@@ -118,6 +127,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
   out.dataDir = resolve(String(out.dataDir));
   out.modelsDir = resolve(String(out.modelsDir));
   out.keywordsFile = resolve(String(out.keywordsFile));
+  out.kbDir = resolve(String(out.kbDir));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -1,4 +1,4 @@
-import type { KnowledgeIndex, SearchHit } from '../../knowledge/article.js';
+import type { SearchHit } from '../../knowledge/article.js';
 import type { Channel } from '../events.js';
 import { detectNeed, type Need } from './need.js';
 
@@ -35,15 +35,19 @@ export interface CallAssist {
 
 export type AssistFactory = (callId: string) => CallAssist;
 
-export function createAssistFactory(index: KnowledgeIndex, options: AssistOptions): AssistFactory {
+/** `search` is the knowledge base's current index (it is swapped whole when the KB reloads). */
+export function createAssistFactory(search: (query: string, k: number) => SearchHit[], options: AssistOptions): AssistFactory {
   return (callId) => {
     const context: string[] = [];
     const shown = new Set<string>();
     const searchedPartials = new Map<string, string>();
     let suggestions = 0;
 
-    function best(query: string): SearchHit | undefined {
-      return index.search(query, { k: 5 }).find((h) => h.score >= options.minScore && !shown.has(h.article.id));
+    /** The top hit, if strong enough. When it was already shown the need has not changed: nothing new. */
+    function best(query: string): SearchHit | undefined | 'shown' {
+      const top = search(query, 1)[0];
+      if (!top || top.score < options.minScore) return undefined;
+      return shown.has(top.article.id) ? 'shown' : top;
     }
 
     return {
@@ -59,7 +63,7 @@ export function createAssistFactory(index: KnowledgeIndex, options: AssistOption
         if (!u.final) searchedPartials.set(u.utteranceId, turn);
         // The turn alone first: the newest words say what is needed now; the context rescues a short turn.
         const hit = best(turn) ?? (previous.length > 0 ? best([...previous, turn].join(' ')) : undefined);
-        if (!hit) return null;
+        if (!hit || hit === 'shown') return null;
         shown.add(hit.article.id);
         return {
           suggestionId: `${callId}:s${++suggestions}`,
