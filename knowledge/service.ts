@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { EarshotError } from '../engine/errors.js';
 import type { Article, KnowledgeIndex, SearchHit } from './article.js';
 import { createKnowledgeIndex } from './index.js';
+import { BANK_SYNONYMS } from './synonyms.js';
 import type { FeedbackInput, FeedbackSummary, KbStore } from './kb-store.js';
 import { loadKnowledgeBase, type KbError } from './loader.js';
 import { firstSentence } from './validate.js';
@@ -36,10 +37,11 @@ export function createKnowledgeService(dir: string, store: KbStore, log: Logger,
   let files: Article[] = [];
   let synonyms: string[][] = [];
   let loadErrors: KbError[] = [];
-  let index: KnowledgeIndex = createKnowledgeIndex({ synonyms });
+  let index: KnowledgeIndex = createKnowledgeIndex({ synonyms: BANK_SYNONYMS });
 
   function rebuild(): void {
-    const next = createKnowledgeIndex({ synonyms });
+    // The KB's own groups add to the built-in bank vocabulary; they do not replace it.
+    const next = createKnowledgeIndex({ synonyms: [...BANK_SYNONYMS, ...synonyms] });
     for (const a of files) next.upsert(a);
     for (const a of store.apiArticles()) if (!files.some((f) => f.id === a.id)) next.upsert(a);
     index = next;
