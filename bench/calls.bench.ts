@@ -6,6 +6,7 @@ import { sourceFingerprint, type Fingerprint } from './lib/fingerprint.js';
 import { cpuMs, machineCpuMs, rssMiB, sampleRss, startServer } from './lib/server.js';
 import { streamFrames, type PaceFigures } from './lib/pacer.js';
 import { wallNow } from './lib/stats.js';
+import { stopCalls } from './lib/stop-calls.js';
 
 export interface CallsOptions {
   root: string;
@@ -127,14 +128,7 @@ export async function runCalls(opts: CallsOptions): Promise<CallsResult> {
     }
     const drainWaitMs = Date.now() - drainStart;
     stopping = true;
-    let stopTimeouts = 0;
-    const stopOne = async (c: NativeCallClient): Promise<string | null> => {
-      const r = await Promise.race([c.stop().catch(() => null), sleep(10_000).then(() => 'timeout' as const)]);
-      if (r === 'timeout') stopTimeouts++;
-      return r === 'timeout' ? null : (r?.endReason ?? null);
-    };
-    const endReasons = await Promise.all(clients.map((c) => (c ? stopOne(c) : null)));
-    const endedNormally = endReasons.filter((r) => r === 'stop').length;
+    const { endedNormally, stopTimeouts } = await stopCalls(clients);
 
     const cpuPct = (serverCpu / wallMs) * 100;
     const genPct = ((gen.user + gen.system) / 1000 / wallMs) * 100;

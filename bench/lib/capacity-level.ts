@@ -10,6 +10,7 @@ import { cpuMs, machineCpuMs, rssMiB, sampleRss, startServer } from './server.js
 import { wallNow, type Summary } from './stats.js';
 import { labelThreads, threadFigures, threadTimes, type ThreadFigures } from './threads.js';
 import { warmUp } from './warmup.js';
+import { stopCalls } from './stop-calls.js';
 
 export interface LevelOptions {
   root: string;
@@ -132,14 +133,7 @@ export async function runLevel(o: LevelOptions): Promise<LevelResult> {
     const metricInTime = collector.metricsReceived();
 
     stopping = true;
-    let stopTimeouts = 0;
-    const stopOne = async (c: NativeCallClient): Promise<string | null> => {
-      const r = await Promise.race([c.stop().catch(() => null), sleep(10_000).then(() => 'timeout' as const)]);
-      if (r === 'timeout') stopTimeouts++;
-      return r === 'timeout' ? null : (r?.endReason ?? null);
-    };
-    const endReasons = await Promise.all(clients.map((c) => (c ? stopOne(c) : null)));
-    const endedNormally = endReasons.filter((r) => r === 'stop').length;
+    const { endedNormally, stopTimeouts } = await stopCalls(clients);
     for (let t = 0; t < 60 && collector.callsEnded() < nConnected; t++) await sleep(50);
 
     const figures = collector.figures(expectedMetric, connected);

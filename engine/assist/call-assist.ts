@@ -1,5 +1,5 @@
 import type { SearchHit } from '../../knowledge/article.js';
-import type { Channel } from '../events.js';
+import type { Channel, EventBody, SuggestionEvent } from '../events.js';
 import { detectNeed, type Need } from './need.js';
 
 export interface AssistOptions {
@@ -17,16 +17,8 @@ export interface AssistedUtterance {
   final: boolean;
 }
 
-export interface SuggestionBody {
-  suggestionId: string;
-  utteranceId: string;
-  articleId: string;
-  title: string;
-  answer: string;
-  score: number;
-  reason: string;
-  matched: SearchHit['matched'];
-}
+/** A suggestion as the assist engine makes it; the session stamps the event fields and who is told. */
+export type SuggestionBody = Omit<EventBody<SuggestionEvent>, 'type' | 'at' | 'notify'>;
 
 /** Per call: listens to the customer, and proposes the article that answers what they just asked. */
 export interface CallAssist {
