@@ -2,23 +2,20 @@
  * Pinyin side of the knowledge index. Hanzi → syllables reuses engine/asr/pinyin.ts (pinyin-pro plus the
  * bank-reading corrections 还款 huán, 银行 háng), so articles and recogniser output spell a word alike.
  */
-import { hanziToSyllables, splitSyllable } from '../engine/asr/pinyin.js';
+import { fuzzyFinal, fuzzyInitial, hanziToSyllables, splitSyllable } from '../engine/asr/pinyin.js';
 import { isPinyinSyllable } from './text.js';
 
 /**
  * One key per fuzzy-pinyin class (模糊音): zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in — the pairs
  * engine/asr/pinyin-matcher.ts tolerates, because many Mandarin speakers do not make them and the recogniser
- * confuses them. Folding at index and query time makes 环款 huan kuan, zhuan zhang and zuan zang meet. The
- * matcher's own tables are private, so the pairs are written out here; keep the two lists alike.
- * Latin runs (pos, atm) are not syllables and stay as they are.
+ * confuses them. Folding at index and query time makes 环款 huan kuan, zhuan zhang and zuan zang meet; the
+ * classes are the shared ones of engine/asr/pinyin.ts. Latin runs (pos, atm) are not syllables and stay as they are.
  */
 export function foldSyllable(s: string): string {
   if (!isPinyinSyllable(s)) return s;
   const units = splitSyllable(s);
   const [initial, final] = units.length === 2 ? [units[0]!, units[1]!] : ['', units[0]!];
-  const i = initial === 'zh' ? 'z' : initial === 'ch' ? 'c' : initial === 'sh' ? 's' : initial === 'l' ? 'n' : initial;
-  const f = final.replace(/(a|e|i)ng$/, '$1n');
-  return i + f;
+  return fuzzyInitial(initial) + fuzzyFinal(final);
 }
 
 export interface Syllable {

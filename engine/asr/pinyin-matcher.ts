@@ -12,7 +12,7 @@
  * 银行可/银行打), against ~70 with any substitution allowed. `maxSubstitutions: () => 0` turns it off.
  */
 import type { TimedSyllable } from './pinyin.js';
-import { splitSyllable } from './pinyin.js';
+import { fuzzyFinal, fuzzyInitial, splitSyllable } from './pinyin.js';
 
 export interface MatcherKeyword {
   keyword: string;
@@ -56,15 +56,6 @@ export function soundsAlike(a: string, b: string): boolean {
   const [ia, fa] = parts(a);
   const [ib, fb] = parts(b);
   return fuzzyInitial(ia) === fuzzyInitial(ib) || fuzzyFinal(fa) === fuzzyFinal(fb) || (rime(fa) === rime(fb) && rime(fa).length > 1);
-}
-
-const FUZZY_INITIAL: Record<string, string> = { zh: 'z', ch: 'c', sh: 's', l: 'n' };
-function fuzzyInitial(initial: string): string {
-  return FUZZY_INITIAL[initial] ?? initial;
-}
-
-function fuzzyFinal(final: string): string {
-  return final.replace(/(a|e|i)ng$/, '$1n');
 }
 
 function parts(syllable: string): [string, string] {

@@ -183,3 +183,17 @@ export function pooledRate(counts: readonly ErrorCount[]): number {
   const ref = counts.reduce((s, c) => s + c.refLength, 0);
   return ref === 0 ? 0 : counts.reduce((s, c) => s + c.errors, 0) / ref;
 }
+
+/**
+ * The fuzzy-pinyin classes of Chinese input methods (模糊音: z/zh, c/ch, s/sh, n/l, an/ang, en/eng, in/ing):
+ * distinctions many Mandarin speakers do not make and the recogniser then confuses. One table for the
+ * keyword matcher and the knowledge index.
+ */
+const FUZZY_INITIAL: Record<string, string> = { zh: 'z', ch: 'c', sh: 's', l: 'n' };
+export function fuzzyInitial(initial: string): string {
+  return FUZZY_INITIAL[initial] ?? initial;
+}
+
+export function fuzzyFinal(final: string): string {
+  return final.replace(/(a|e|i)ng$/, '$1n');
+}
