@@ -1,5 +1,6 @@
 import { EarshotError, toError } from '../errors.js';
 import type { Recognizer, RecognizerStream } from '../asr/recognizer.js';
+import { createProsodyTracker, type SegmentProsody } from '../audio/prosody.js';
 import type { VadListener } from '../vad/vad.js';
 import type { AnalysisEvent } from './messages.js';
 import { SampleRing } from './ring.js';
@@ -24,7 +25,10 @@ export interface ChannelAnalyserOptions {
 }
 
 export interface ChannelAnalyser {
-  /** Analyse the next chunk of 16 kHz audio; resolves once its events were emitted. Calls must not overlap. */
+  /**
+   * Analyse the next chunk of 16 kHz audio; resolves once its events were emitted. Calls must not overlap,
+   * and the chunk must not change until its call resolves (the prosody tracker reads it after the VAD).
+   */
   push(pcm: Int16Array): Promise<void>;
   /** End of the channel's audio: close an open speech segment and finalise recognition. */
   finish(): void;
@@ -33,7 +37,8 @@ export interface ChannelAnalyser {
 
 /**
  * One channel: VAD on every sample, recognition only on speech plus padding, so silence costs the
- * recogniser nothing. Times are call time: the channel's audio starts with the call.
+ * recogniser nothing, and the prosody of each speech segment (exactly the VAD's [start, end)) on its
+ * speech-end. Times are call time: the channel's audio starts with the call.
  */
 export async function createChannelAnalyser(options: ChannelAnalyserOptions, emit: (e: AnalysisEvent) => void): Promise<ChannelAnalyser> {
   const prePad = Math.round((options.prePadMs ?? 300) * SAMPLES_PER_MS);
@@ -46,6 +51,12 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
   let feedFrom: number | null = null;
   let endedInChunk = false;
   let stream: RecognizerStream | null = null;
+  // The chunk being analysed: the VAD's callbacks fire inside its push, with the chunk already in the ring.
+  let chunk: Int16Array = new Int16Array(0);
+  let chunkStart = vadBase;
+  const prosody = createProsodyTracker();
+  let prosodyFrom = 0; // first sample of the open segment given to the tracker
+  let prosodyAt: number | null = null; // end of the audio given to it so far; null between segments
 
   if (options.recognizer) {
     stream = options.recognizer.createStream({
@@ -59,15 +70,46 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
     onSpeechStart(vadStartMs) {
       const startMs = vadStartMs + vadBase / SAMPLES_PER_MS;
       emit({ kind: 'speech-start', startMs });
+      prosody.segmentStart();
+      prosodyFrom = Math.round(startMs * SAMPLES_PER_MS);
+      prosodyAt = prosodyFrom;
       const from = Math.max(fedUntil, Math.round(startMs * SAMPLES_PER_MS) - prePad);
       feedFrom = feedFrom === null ? from : Math.min(feedFrom, from);
     },
     onSpeechEnd(vadStartMs, vadEndMs) {
       const base = vadBase / SAMPLES_PER_MS;
-      emit({ kind: 'speech-end', startMs: vadStartMs + base, endMs: vadEndMs + base });
+      const endMs = vadEndMs + base;
+      let p: SegmentProsody | null = null;
+      if (prosodyAt !== null) {
+        const end = Math.round(endMs * SAMPLES_PER_MS);
+        feedProsody(end);
+        // The end is reported after the hang-over, whose audio the tracker already has: cut it off.
+        p = prosody.segmentEnd(end - prosodyFrom);
+        prosodyAt = null;
+      }
+      emit({ kind: 'speech-end', startMs: vadStartMs + base, endMs, ...(p ? { prosody: p } : {}) });
       endedInChunk = true;
     },
   });
+
+  /** Gives the prosody tracker the open segment's audio up to `to`: from the chunk itself, or the ring before it. */
+  function feedProsody(to: number): void {
+    if (prosodyAt === null || to <= prosodyAt) return;
+    if (prosodyAt < chunkStart) {
+      // Only at a segment's start: its onset was confirmed in a later chunk.
+      const stop = Math.min(to, chunkStart);
+      const { samples } = ring.read(prosodyAt, stop);
+      // An onset older than the ring holds (after a chunk over 2 s) starts the segment's audio later.
+      if (samples.length < stop - prosodyAt) prosodyFrom = stop - samples.length;
+      prosody.push(samples);
+      prosodyAt = stop;
+      if (to <= prosodyAt) return;
+    }
+    const end = Math.min(to, chunkStart + chunk.length);
+    // Mid-segment the whole chunk goes as it is, without a view per chunk.
+    prosody.push(prosodyAt === chunkStart && end === chunkStart + chunk.length ? chunk : chunk.subarray(prosodyAt - chunkStart, end - chunkStart));
+    prosodyAt = end;
+  }
 
   function recognise(fn: () => void): void {
     if (!stream) return;
@@ -94,8 +136,11 @@ export async function createChannelAnalyser(options: ChannelAnalyserOptions, emi
     async push(pcm) {
       ring.write(pcm);
       endedInChunk = false;
+      chunk = pcm;
+      chunkStart = processed;
       await vad.push(pcm);
       processed += pcm.length;
+      feedProsody(processed);
       // fedUntil stays where the last segment's audio ended, so a new segment's pre-pad is not cut short.
       if (stream && (vad.speaking || feedFrom !== null || endedInChunk)) {
         feed();

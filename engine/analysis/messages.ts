@@ -1,11 +1,13 @@
 import type { Channel } from '../events.js';
 import type { KeywordHit, RecognitionResult } from '../asr/recognizer.js';
 import type { ModelEntry } from '../../models/manifest-types.js';
+import type { SegmentProsody } from '../audio/prosody.js';
 
 /** What analysing one channel's audio yields, in audio order. Times are call time (ms). */
 export type AnalysisEvent =
   | { kind: 'speech-start'; startMs: number }
-  | { kind: 'speech-end'; startMs: number; endMs: number }
+  /** `prosody`: loudness and pitch of the segment's audio (a plain object: it crosses the worker boundary). */
+  | { kind: 'speech-end'; startMs: number; endMs: number; prosody?: SegmentProsody }
   | { kind: 'partial'; result: RecognitionResult }
   | { kind: 'final'; result: RecognitionResult }
   | { kind: 'keyword'; hit: KeywordHit }
