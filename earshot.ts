@@ -15,6 +15,7 @@ import { registerAudioGateway } from './gateway/ws-routes.js';
 import { createAssistFactory } from './engine/assist/call-assist.js';
 import { openKbStore } from './knowledge/kb-store.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
+import { createRuleService, type RuleService } from './engine/detect/rule-service.js';
 
 export interface Earshot {
   /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
@@ -25,6 +26,7 @@ export interface Earshot {
   readonly registry: CallRegistry;
   readonly analysis: AnalysisBackend;
   readonly kb: KnowledgeService;
+  readonly rules: RuleService;
   /** Ends live calls (stored as 'server-shutdown'), closes sockets and the store. */
   close(): Promise<void>;
 }
@@ -46,7 +48,8 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   }
   const kb = createKnowledgeService(config.kbDir, openKbStore(store.db), log.child({ component: 'knowledge' }), { watch: config.kbWatch === 'yes' });
   const assist = createAssistFactory((query, k) => kb.search(query, k), { minScore: config.assistMinScore, contextTurns: 2 });
-  const registry = createCallRegistry(bus, store, analysis, { ...config, assist }, log);
+  const rules = createRuleService(config.rulesDir, { deadAirMs: config.deadAirMs, windowGraceMs: 1500, watch: config.rulesWatch === 'yes' }, log.child({ component: 'rules' }));
+  const registry = createCallRegistry(bus, store, analysis, { ...config, assist, rules }, log);
   const recovered = registry.recoverInterrupted();
   if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');
 
@@ -65,7 +68,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
   });
   registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
-  registerConsole(app, { bus, store, kb, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+  registerConsole(app, { bus, store, kb, rules, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -87,6 +90,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     registry,
     analysis,
     kb,
+    rules,
     close() {
       closing ??= (async () => {
         await registry.endAll('server-shutdown');
@@ -94,6 +98,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
         await app.close();
         await analysis.close();
         kb.close();
+        rules.close();
         store.close();
       })();
       return closing;

@@ -10,11 +10,14 @@ import { registerEventsSocket } from './events-socket.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerKbRoutes } from './routes/kb.js';
 import type { KnowledgeService } from '../knowledge/service.js';
+import type { RuleService } from '../engine/detect/rule-service.js';
+import { registerRuleRoutes } from './routes/rules.js';
 
 export interface ConsoleDeps {
   bus: EventBus;
   store: Store;
   kb: KnowledgeService;
+  rules: RuleService;
   eventsMaxBufferedBytes: number;
   log: Logger;
 }
@@ -61,5 +64,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/healthz', async () => ({ ok: true }));
   registerCallRoutes(app, deps.store);
   registerKbRoutes(app, deps.kb);
+  registerRuleRoutes(app, deps.rules);
   registerEventsSocket(app, deps.bus, deps.eventsMaxBufferedBytes, deps.log);
 }

@@ -47,6 +47,10 @@ export interface EarshotConfig {
   readonly assistMinScore: number;
   /** Keywords spotted on every channel, one per line (the shipped domain list by default). */
   readonly keywordsFile: string;
+  /** Rules folder (YAML/JSON compliance and service rules; the default bank pack by default). */
+  readonly rulesDir: string;
+  /** Reload the rules when their files change. */
+  readonly rulesWatch: 'yes' | 'no';
 }
 
 type Kind = 'int' | 'string' | 'level' | 'enum';
@@ -68,7 +72,7 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   port: { flag: 'port', env: 'EARSHOT_PORT', kind: 'int', min: 0, max: 65535, def: 8080, help: 'HTTP, WebSocket and console port (0: any free port)' },
   dataDir: { flag: 'data-dir', env: 'EARSHOT_DATA_DIR', kind: 'string', def: './data', help: 'folder of the SQLite store' },
   logLevel: { flag: 'log-level', env: 'EARSHOT_LOG_LEVEL', kind: 'level', def: 'info', help: LEVELS.join(' | ') },
-  deadAirMs: { flag: 'dead-air-ms', env: 'EARSHOT_DEAD_AIR_MS', kind: 'int', min: 1000, max: 600_000, def: 8000, help: 'silence on every channel that raises a dead-air alert' },
+  deadAirMs: { flag: 'dead-air-ms', env: 'EARSHOT_DEAD_AIR_MS', kind: 'int', min: 1000, max: 600_000, def: 8000, help: 'silence on every channel that raises a dead-air alert (silence rules without minSilenceMs)' },
   metricIntervalMs: { flag: 'metric-interval-ms', env: 'EARSHOT_METRIC_INTERVAL_MS', kind: 'int', min: 500, max: 600_000, def: 5000, help: 'audio time between metric events' },
   maxFrameBytes: { flag: 'max-frame-bytes', env: 'EARSHOT_MAX_FRAME_BYTES', kind: 'int', min: 320, max: 16 * 1024 * 1024, def: 256 * 1024, help: 'largest binary audio frame' },
   maxTextFrameBytes: { flag: 'max-text-frame-bytes', env: 'EARSHOT_MAX_TEXT_FRAME_BYTES', kind: 'int', min: 1024, max: 1024 * 1024, def: 64 * 1024, help: 'largest JSON control frame' },
@@ -83,6 +87,8 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   kbWatch: { flag: 'kb-watch', env: 'EARSHOT_KB_WATCH', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'reload the knowledge base when its files change' },
   assistMinScore: { flag: 'assist-min-score', env: 'EARSHOT_ASSIST_MIN_SCORE', kind: 'int', min: 0, max: 1000, def: 35, help: 'weakest knowledge hit suggested to the agent (BM25F score)' },
   keywordsFile: { flag: 'keywords-file', env: 'EARSHOT_KEYWORDS_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'keywords.txt'), help: 'keywords to spot, one per line' },
+  rulesDir: { flag: 'rules-dir', env: 'EARSHOT_RULES_DIR', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'rules'), help: 'rules folder (YAML/JSON)' },
+  rulesWatch: { flag: 'rules-watch', env: 'EARSHOT_RULES_WATCH', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'reload the rules when their files change' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
 };
@@ -128,6 +134,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
   out.modelsDir = resolve(String(out.modelsDir));
   out.keywordsFile = resolve(String(out.keywordsFile));
   out.kbDir = resolve(String(out.kbDir));
+  out.rulesDir = resolve(String(out.rulesDir));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -21,9 +21,23 @@ export interface AudioFormat {
 
 /** How a call ended: the client said so, the socket vanished, the server stopped it, or it was found open after a crash. */
 export type EndReason = 'stop' | 'client-end' | 'socket-closed' | 'protocol-error' | 'server-shutdown' | 'server-restart';
+export const CALL_END_REASONS: readonly EndReason[] = ['stop', 'client-end', 'socket-closed', 'protocol-error', 'server-shutdown', 'server-restart'];
 
 export type Severity = 'info' | 'warning' | 'critical';
 export type Audience = 'agent' | 'supervisor';
+/** Which form of an utterance a rule's phrase was found in. */
+export type MatchedFormField = 'text' | 'pinyin' | 'regex';
+
+/**
+ * A call's risk for the supervisor wall, from the alerts supervisors are told of: `high` once a critical
+ * alert was raised, `medium` with a warning, `low` with only info alerts.
+ */
+export type RiskLevel = 'none' | 'low' | 'medium' | 'high';
+export interface CallRisk {
+  level: RiskLevel;
+  /** Alerts raised in the call that supervisors are told of. */
+  alerts: number;
+}
 
 export interface ChannelStats {
   talkMs: number;
@@ -49,6 +63,8 @@ export interface CallStartedEvent extends EventBase<'call.started'> {
   metadata: Record<string, unknown>;
   /** Wall clock of the call's first audio time (ms since the epoch). */
   startedAt: number;
+  /** Version (content hash) of the rule set the call is judged by. */
+  ruleSetVersion?: string;
 }
 
 export interface UtteranceEvent extends EventBase<'utterance.partial' | 'utterance.final'> {
@@ -73,14 +89,25 @@ export interface AlertEvent extends EventBase<'alert'> {
   kind: string;
   severity: Severity;
   channel: Channel | 'both';
-  /** An alert is raised once; a lasting condition (dead air) is later resolved under the same alertId. */
-  status: 'raised' | 'resolved';
+  /**
+   * An alert is raised once; a lasting condition (dead air) is later resolved under the same alertId, and a
+   * repeat within the rule's cooldown is merged into it as `updated` (with the new span and `occurrences`).
+   */
+  status: 'raised' | 'updated' | 'resolved';
   startMs: number;
   endMs: number | null;
   durationMs: number;
   message: string;
   notify: Audience[];
   matchedText?: string;
+  /** Where the phrase was found: the text, its pinyin (a homophone), or a regular expression. */
+  matchedForm?: MatchedFormField;
+  /** Hits merged into this alert so far (1 when raised). */
+  occurrences?: number;
+  /** The scorecard item the rule feeds. */
+  scorecardItem?: string;
+  /** The call's risk after this alert. */
+  risk?: CallRisk;
 }
 
 export interface SuggestionEvent extends EventBase<'suggestion'> {
@@ -104,6 +131,7 @@ export interface MetricEvent extends EventBase<'metric'> {
   bothSilentMs: number;
   /** How long the oldest audio not yet analysed has waited, worst channel (ms): the call's lag behind real time. */
   lagMs: number;
+  risk?: CallRisk;
 }
 
 export interface CallEndedEvent extends EventBase<'call.ended'> {

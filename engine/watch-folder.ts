@@ -1,12 +1,11 @@
 import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { loadKnowledgeBase, type KnowledgeBase } from './loader.js';
 
-export interface KbWatcher {
+export interface FolderWatcher {
   close(): void;
 }
 
-export interface KbWatchOptions {
+export interface WatchFolderOptions {
   /** Quiet time after the last file event before reloading: an editor's save is several events. */
   debounceMs?: number;
   /** While the folder is missing, how often to look for it again. */
@@ -22,12 +21,12 @@ function folders(dir: string): string[] {
 }
 
 /**
- * Reload the whole KB folder whenever a file under it changes, debounced, and hand the result to
- * `onChange`. A reload with errors still delivers the good articles with the errors, so the caller keeps
- * serving. Whole-folder reloads keep it simple and correct (duplicate ids span files); a KB of hundreds of
- * articles loads in milliseconds. Watchers do not keep the process alive.
+ * Reload a whole content folder (knowledge base, rules) whenever a file under it changes, debounced: `reload`
+ * loads it and hands the result on, and says whether the folder itself is missing (then it is looked for
+ * again every `retryMs` until it is back). Whole-folder reloads keep it simple and correct (duplicate ids span
+ * files). Watchers do not keep the process alive.
  */
-export function watchKnowledgeBase(dir: string, onChange: (result: KnowledgeBase) => void, options: KbWatchOptions = {}): KbWatcher {
+export function watchFolder(dir: string, reload: () => { missing: boolean }, options: WatchFolderOptions = {}): FolderWatcher {
   const { debounceMs = 300, retryMs = 2000 } = options;
   let watchers: FSWatcher[] = [];
   let recursive = options.recursive ?? true;
@@ -42,7 +41,7 @@ export function watchKnowledgeBase(dir: string, onChange: (result: KnowledgeBase
   const schedule = (): void => {
     if (closed) return;
     clearTimeout(timer);
-    timer = setTimeout(reload, debounceMs);
+    timer = setTimeout(onTimer, debounceMs);
   };
 
   function start(): boolean {
@@ -80,14 +79,12 @@ export function watchKnowledgeBase(dir: string, onChange: (result: KnowledgeBase
     retry.unref();
   }
 
-  function reload(): void {
+  function onTimer(): void {
     timer = undefined;
     if (closed) return;
-    const result = loadKnowledgeBase(dir);
-    if (result.errors.some((e) => e.code === 'EARSHOT_ERR_KB_NOT_FOUND')) {
+    if (reload().missing) {
       if (watchers.length > 0) lost(false);
     } else if (!recursive) start();
-    onChange(result);
   }
 
   // A folder missing at start was reported by the caller's own first load: just wait for it.

@@ -13,7 +13,9 @@ import {
   type EventBody,
 } from '../events.js';
 import type { CallAssist, AssistedUtterance } from '../assist/call-assist.js';
-import { createDeadAirTracker } from './dead-air.js';
+import type { AlertBody, CallDetector } from '../detect/detector.js';
+import type { DetectUtterance } from '../detect/evaluator.js';
+import { createSilenceMeter } from './silence-meter.js';
 import { createLagMonitor } from './lag.js';
 
 export interface CallSpec {
@@ -34,7 +36,6 @@ export interface TextUtterance {
 }
 
 export interface SessionOptions {
-  deadAirMs: number;
   metricIntervalMs: number;
   /** A channel analysed this far behind the audio received raises a lag warning. */
   lagWarnMs: number;
@@ -46,6 +47,8 @@ export interface SessionPorts {
   analysis: AnalysisBackend;
   /** Knowledge assist for this call, when a knowledge base is loaded. */
   assist?: CallAssist;
+  /** The call's rule detector (dead air, phrases, …), created with the session's alert sink; absent: no rules. */
+  rules?: (emit: (alert: AlertBody) => void) => CallDetector & { ruleSetVersion: string };
   now(): number;
   log: Logger;
 }
@@ -98,24 +101,9 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
   }
   const receivedMs = (): number => (samplesReceived * 1000) / ENGINE_SAMPLE_RATE;
 
-  const deadAir = createDeadAirTracker(options.deadAirMs, {
-    onRaised(stretch, nowMs) {
-      emit({
-        type: 'alert', at: nowMs, alertId: `${callId}:dead-air:${stretch.index}`, ruleId: 'dead-air', kind: 'silence',
-        severity: 'warning', channel: 'both', status: 'raised', startMs: stretch.startMs, endMs: null,
-        durationMs: nowMs - stretch.startMs, message: `dead air: no one has spoken for ${Math.round((nowMs - stretch.startMs) / 1000)} s`,
-        notify: ['agent', 'supervisor'],
-      });
-    },
-    onResolved(stretch, endMs, nowMs) {
-      emit({
-        type: 'alert', at: nowMs, alertId: `${callId}:dead-air:${stretch.index}`, ruleId: 'dead-air', kind: 'silence',
-        severity: 'warning', channel: 'both', status: 'resolved', startMs: stretch.startMs, endMs,
-        durationMs: endMs - stretch.startMs, message: `dead air lasted ${((endMs - stretch.startMs) / 1000).toFixed(1)} s`,
-        notify: ['agent', 'supervisor'],
-      });
-    },
-  });
+  // Both-channel silence for the metrics; the dead-air alert itself is a rule (engine/detect, kind silence).
+  const silence = createSilenceMeter();
+  const rules = ports.rules?.((alert) => emit(alert)) ?? null;
 
   const lag = createLagMonitor(options.lagWarnMs, (status, lagMs, nowMs) => {
     emit({
@@ -181,23 +169,28 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
   /** Moves the call's clock to `t`, emitting what falls due on the way in audio-time order. */
   function advanceTo(t: number): void {
     while (t >= nextMetricMs) {
-      deadAir.advance(nextMetricMs);
-      emit({ type: 'metric', at: nextMetricMs, channels: channelStats(nextMetricMs), bothSilentMs: deadAir.silentMs(nextMetricMs), lagMs: Math.round(worstLag()) });
+      rules?.advance(nextMetricMs);
+      emit({
+        type: 'metric', at: nextMetricMs, channels: channelStats(nextMetricMs), bothSilentMs: silence.silentMs(nextMetricMs), lagMs: Math.round(worstLag()),
+        ...(rules ? { risk: rules.risk } : {}),
+      });
       nextMetricMs += options.metricIntervalMs;
     }
-    deadAir.advance(t);
+    rules?.advance(t);
   }
 
   function handle(ch: ChannelState, e: Exclude<AnalysisEvent, { kind: 'progress' }>): void {
     switch (e.kind) {
       case 'speech-start':
         ch.speechStartMs = e.startMs;
-        deadAir.speechStarted(ch.role, e.startMs, ch.processedMs);
+        silence.speechStarted(ch.role, e.startMs);
+        rules?.speechStart(ch.role, e.startMs);
         break;
       case 'speech-end':
         ch.closedTalkMs += e.endMs - e.startMs;
         ch.speechStartMs = null;
-        deadAir.speechEnded(ch.role, e.endMs);
+        silence.speechEnded(ch.role, e.endMs);
+        rules?.speechEnd(ch.role, e.startMs, e.endMs, e.prosody);
         break;
       case 'partial':
       case 'final': {
@@ -208,6 +201,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
           text: r.text, pinyin: r.pinyin, ...(r.pinyinTonal ? { pinyinTonal: r.pinyinTonal } : {}), tokens: r.tokens,
           startMs: r.startMs, endMs: r.endMs, source: 'asr',
         });
+        if (e.kind === 'final') detect({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, tokens: r.tokens, startMs: r.startMs, endMs: r.endMs }, false);
         assist({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, final: e.kind === 'final' }, r.endMs);
         break;
       }
@@ -222,6 +216,17 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
       case 'error':
         log.warn({ code: e.code, channel: ch.role, retryable: e.retryable }, 'channel analysis error');
         break;
+    }
+  }
+
+  function detect(u: DetectUtterance, activity: boolean): void {
+    if (!rules) return;
+    try {
+      rules.utterance(u, activity);
+      if (activity) rules.advance(u.endMs);
+    } catch (err) {
+      // A rule fault costs this utterance's alerts, never the call.
+      log.error({ err, utteranceId: u.utteranceId }, 'rule evaluation failed');
     }
   }
 
@@ -250,7 +255,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
 
   emit({
     type: 'call.started', at: 0, agentId: spec.agentId, protocol: spec.protocol, audio: spec.audio,
-    metadata: spec.metadata, startedAt: ports.now(),
+    metadata: spec.metadata, startedAt: ports.now(), ...(rules ? { ruleSetVersion: rules.ruleSetVersion } : {}),
   });
 
   async function finish(reason: EndReason, error?: { code: string; message: string }): Promise<CallEndedEvent> {
@@ -258,9 +263,13 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
     await Promise.all(channels.map((ch) => ch.handle.drain()));
     for (const ch of channels) ch.handle.close();
     const audioMs = receivedMs();
-    deadAir.finish(audioMs);
     lag.finish(audioMs);
     const durationMs = Math.max(audioMs, lastUtteranceEndMs);
+    try {
+      rules?.finish(durationMs, reason);
+    } catch (err) {
+      log.error({ err }, 'rule evaluation failed at the end of the call');
+    }
     const ended = emit<CallEndedEvent>({
       type: 'call.ended', at: durationMs, durationMs, endReason: reason, channels: channelStats(), ...(error ? { error } : {}),
     });
@@ -295,6 +304,8 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
         type: u.final ? 'utterance.final' : 'utterance.partial', at: u.endMs, utteranceId, channel: u.channel,
         text: u.text, startMs: u.startMs, endMs: u.endMs, source: 'external',
       });
+      // A call without audio takes its utterances' spans as speech (silence, talk-over); with audio the VAD does.
+      if (u.final) detect({ utteranceId, channel: u.channel, text: u.text, startMs: u.startMs, endMs: u.endMs }, samplesReceived === 0);
       assist({ utteranceId, channel: u.channel, text: u.text, final: u.final }, u.endMs);
     },
     end(reason, error) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AnalysisBackend } from '../analysis/backend.js';
 import type { AssistFactory } from '../assist/call-assist.js';
+import type { RuleService } from '../detect/rule-service.js';
 import type { EventBus } from '../bus.js';
 import { EarshotError } from '../errors.js';
 import { EVENT_VERSION, type CallEndedEvent, type EndReason } from '../events.js';
@@ -11,6 +12,8 @@ export interface RegistryOptions extends SessionOptions {
   maxConcurrentCalls: number;
   /** Knowledge assist per call; absent when no knowledge base is loaded. */
   assist?: AssistFactory;
+  /** Compliance and service rules; absent: no rule alerts (not even dead air). */
+  rules?: RuleService;
 }
 
 /** The live calls of this node: admission (limits, unique ids), ending, and recovery after a crash. */
@@ -43,6 +46,7 @@ export function createCallRegistry(bus: EventBus, store: Store, analysis: Analys
         publish: (event) => bus.publish(event),
         analysis,
         ...(options.assist ? { assist: options.assist(spec.callId) } : {}),
+        ...(options.rules ? { rules: (emit) => options.rules!.detector(spec.callId, emit) } : {}),
         now: Date.now,
         log: log.child({ callId: spec.callId }),
       });

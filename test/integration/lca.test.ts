@@ -68,7 +68,7 @@ describe('AWS Live Call Analytics client compatibility', () => {
     expect(ended.endReason).toBe('client-end');
     // The header was not taken for audio: the call is exactly as long as its samples.
     expect(ended.durationMs).toBe(call.durationMs);
-    const deadAir = tap.events.filter((e) => e.callId === 'lca-1' && e.type === 'alert');
+    const deadAir = tap.events.filter((e) => e.callId === 'lca-1' && e.type === 'alert' && e.ruleId === 'dead-air');
     expect(deadAir).toHaveLength(2);
   });
 
