@@ -16,6 +16,7 @@ import { createAssistFactory } from './engine/assist/call-assist.js';
 import { openKbStore } from './knowledge/kb-store.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
 import { createRuleService, type RuleService } from './engine/detect/rule-service.js';
+import { DEFAULT_KIND_OPTIONS } from './engine/detect/compile.js';
 
 export interface Earshot {
   /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
@@ -48,7 +49,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   }
   const kb = createKnowledgeService(config.kbDir, openKbStore(store.db), log.child({ component: 'knowledge' }), { watch: config.kbWatch === 'yes' });
   const assist = createAssistFactory((query, k) => kb.search(query, k), { minScore: config.assistMinScore, contextTurns: 2 });
-  const rules = createRuleService(config.rulesDir, { deadAirMs: config.deadAirMs, windowGraceMs: 1500, watch: config.rulesWatch === 'yes' }, log.child({ component: 'rules' }));
+  const rules = createRuleService(config.rulesDir, { ...DEFAULT_KIND_OPTIONS, deadAirMs: config.deadAirMs, watch: config.rulesWatch === 'yes' }, log.child({ component: 'rules' }));
   const registry = createCallRegistry(bus, store, analysis, { ...config, assist, rules }, log);
   const recovered = registry.recoverInterrupted();
   if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hanziToSyllables, syllableErrorRate } from '../../engine/asr/pinyin.js';
@@ -22,7 +22,15 @@ beforeAll(async () => {
   data = tempDataDir();
   const keywords = join(data.dir, 'keywords.txt');
   writeFileSync(keywords, '# test keywords: spoken in test_wavs/3.wav\n文森特卡索\n法国\n信用卡\n');
-  server = await startTestServer(data.dir, { keywordsFile: keywords, vad: 'silero', analysisWorkers: 2 });
+  // Phrase rules over what the recordings say: the embedded model writes pinyin only, so they can only match by sound.
+  const rules = join(data.dir, 'rules');
+  mkdirSync(rules);
+  writeFileSync(join(rules, 'speech.yaml'), `rules:
+  - { id: health, kind: phrase, description: 健康 — test, channel: customer, severity: info, notify: supervisor, phrases: [身体健康] }
+  - { id: stalled, kind: phrase, description: 停滞 — test, channel: agent, severity: warning, notify: agent, fuzziness: fuzzy, phrases: [交易几乎停滞] }
+  - { id: wrong-side, kind: phrase, description: 错误声道 — test, channel: agent, severity: info, notify: none, phrases: [身体健康] }
+`);
+  server = await startTestServer(data.dir, { keywordsFile: keywords, vad: 'silero', analysisWorkers: 2, rulesDir: rules });
   tap = await tapEvents(server.wsUrl);
 });
 afterAll(async () => {
@@ -72,5 +80,16 @@ describe('speech through the gateway, with the embedded model (Silero VAD, sherp
       const expected = kwAtMs + isolatedKeywordMs(kwSpeech, h.matchedText!, model);
       expect(Math.abs(h.startMs - expected)).toBeLessThanOrEqual(300);
     }
+
+    // Rules match the recogniser's pinyin, on the right channel, inside the utterance that said it.
+    const ruleAlerts = events.filter((e): e is AlertEvent => e.type === 'alert' && e.kind === 'phrase');
+    expect(ruleAlerts.map((a) => [a.ruleId, a.channel, a.matchedForm])).toEqual([['health', 'customer', 'pinyin'], ['stalled', 'agent', 'pinyin']]);
+    const [health, stalled] = ruleAlerts as [AlertEvent, AlertEvent];
+    expect(health.matchedText).toBe('shen ti jian kang');
+    expect(health.startMs).toBeGreaterThanOrEqual(cust[0]!.startMs);
+    expect(health.endMs).toBeLessThanOrEqual(cust[0]!.endMs);
+    expect(health.startMs).toBeGreaterThan(cust[0]!.startMs + 2000); // the last four of 19 syllables
+    expect(stalled.startMs).toBeGreaterThanOrEqual(ag[0]!.startMs);
+    expect(stalled.endMs).toBeLessThanOrEqual(ag[0]!.endMs);
   });
 });
