@@ -23,6 +23,9 @@ export interface CallDetector {
   readonly risk: CallRisk;
 }
 
+/** The longest turn a text-only call is assumed to hold (a platform's ASR segments are shorter). */
+export const MAX_TEXT_TURN_MS = 20_000;
+
 const AUDIENCE: Record<RuleNotify, Audience[]> = { agent: ['agent'], supervisor: ['supervisor'], both: ['agent', 'supervisor'], none: [] };
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
 
@@ -33,7 +36,12 @@ interface OpenAlert {
   startMs: number;
 }
 
-export function createCallDetector(callId: string, rules: readonly CompiledRule[], emit: (alert: AlertBody) => void): CallDetector {
+export interface DetectorOptions {
+  /** The call's channels: in a text-only call, speech is known up to the last final of every one of them. */
+  channels?: readonly Channel[];
+}
+
+export function createCallDetector(callId: string, rules: readonly CompiledRule[], emit: (alert: AlertBody) => void, options: DetectorOptions = {}): CallDetector {
   const hits = new Map<string, number[]>();
   const open = new Map<string, OpenAlert>();
   const counters = new Map<string, number>();
@@ -112,16 +120,51 @@ export function createCallDetector(callId: string, rules: readonly CompiledRule[
 
   for (const c of rules) evaluators.push({ rule: c.rule, ev: c.create(contextFor(c.rule)) });
 
+  /*
+   * Text-only calls: an utterance's span is only known when its final arrives, and a long turn on one channel
+   * ends after the short turns the other channel said inside it. Speech is complete only up to the watermark,
+   * the earliest of every channel's last final end (but at most MAX_TEXT_TURN_MS behind the latest); spans are
+   * released in start order up to it and the clock never passes it, so a 20 s customer turn with an agent 「嗯」
+   * inside is not dead air. The price: in a text-only call, time-based alerts come up to 20 s late.
+   */
+  const channels = options.channels ?? (['customer', 'agent'] as const);
+  const lastFinalEnd = new Map<Channel, number>();
+  const spans: { channel: Channel; startMs: number; endMs: number }[] = [];
+  let textMode = false;
+  let clock = 0;
+  // No turn is assumed longer than MAX_TEXT_TURN_MS: a channel that stays quiet (or has not spoken yet)
+  // delays the clock by that much at most.
+  const watermark = (): number => {
+    const latest = Math.max(0, ...lastFinalEnd.values());
+    return Math.max(Math.min(...channels.map((c) => lastFinalEnd.get(c) ?? 0)), latest - MAX_TEXT_TURN_MS);
+  };
+  function advanceAll(nowMs: number): void {
+    if (nowMs <= clock) return;
+    clock = nowMs;
+    for (const { ev } of evaluators) ev.advance?.(nowMs);
+  }
+  function releaseSpans(upTo: number, clockTo = upTo): void {
+    spans.sort((a, b) => a.startMs - b.startMs);
+    while (spans.length > 0 && spans[0]!.startMs < upTo) {
+      const sp = spans.shift()!;
+      advanceAll(sp.startMs);
+      for (const { ev } of evaluators) ev.speechStart?.(sp.channel, sp.startMs);
+      for (const { ev } of evaluators) ev.speechEnd?.(sp.channel, sp.startMs, sp.endMs);
+    }
+    advanceAll(clockTo);
+  }
+
   return {
     utterance(u, activity) {
       if (activity) {
-        // Text-only call: the silence before this utterance is judged up to its start, then its span is speech.
-        for (const { ev } of evaluators) ev.advance?.(u.startMs);
-        for (const { ev } of evaluators) ev.speechStart?.(u.channel, u.startMs);
-        for (const { ev } of evaluators) ev.speechEnd?.(u.channel, u.startMs, u.endMs);
+        textMode = true;
+        lastFinalEnd.set(u.channel, Math.max(lastFinalEnd.get(u.channel) ?? 0, u.endMs));
+        spans.push({ channel: u.channel, startMs: u.startMs, endMs: u.endMs });
+        releaseSpans(Math.min(u.startMs, watermark()));
       }
       const forms = utteranceForms(u);
       for (const { ev } of evaluators) ev.utterance?.(u, forms);
+      if (activity) releaseSpans(watermark());
       flush();
     },
     speechStart(channel, startMs) {
@@ -133,11 +176,11 @@ export function createCallDetector(callId: string, rules: readonly CompiledRule[
       flush();
     },
     advance(nowMs) {
-      for (const { ev } of evaluators) ev.advance?.(nowMs);
+      advanceAll(textMode ? Math.min(nowMs, watermark()) : nowMs);
       flush();
     },
     finish(endMs, reason) {
-      for (const { ev } of evaluators) ev.advance?.(endMs);
+      releaseSpans(Infinity, endMs);
       for (const { ev } of evaluators) ev.finish?.(endMs, reason);
       flush();
     },

@@ -9,6 +9,8 @@ import { hanziToSyllables, toneless as tonelessOf, unitsToSyllables } from '../a
 const toSimplified = OpenCC.Converter({ from: 'twp', to: 'cn' });
 const HANZI = /\p{Script=Han}/u;
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+/** Kept between two numbers that punctuation separated (a letter, so it survives the separator pass). */
+const NUMBER_BREAK = 'ǀ';
 
 /**
  * Disfluencies only: words that never carry meaning in a service call. Greetings and thanks are content here
@@ -21,8 +23,11 @@ const PINYIN_FILLERS: ReadonlySet<string> = new Set(['en', 'ng', 'n', 'm', 'o', 
 
 /** Phrase or utterance text → simplified, half-width, lower-case; punctuation → single spaces (clause breaks); fillers removed. */
 export function normalizeRuleText(text: string): string {
-  const s = toSimplified(text.normalize('NFKC')).toLowerCase().replace(/帐/g, '账');
-  return s.replace(FILLER_RE, '').replace(SEPARATORS, ' ').trim();
+  // 帐 → 账 (bank documents write 到账); 甚么 (what opencc makes of 甚麼) is a variant of 什么.
+  const s = toSimplified(text.normalize('NFKC')).toLowerCase().replace(/帐/g, '账').replace(/甚么/g, '什么');
+  // Digits across punctuation other than spaces and hyphens are separate numbers (95516；0800…), kept apart by a
+  // letter-like mark so that a card-number pattern cannot join two phone numbers; 6222 0212 … stays one run.
+  return s.replace(FILLER_RE, '').replace(/(\d)[^\p{L}\p{N}\s-]+(?=\d)/gu, `$1${NUMBER_BREAK}`).replace(SEPARATORS, ' ').trim();
 }
 
 export interface FormSyllable {

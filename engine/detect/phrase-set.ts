@@ -26,22 +26,28 @@ export interface CompiledPhraseSet {
 }
 
 /**
- * Negation words, and words that contain 不/没 without negating anything (对不起让您久等了 is an apology).
- * Checked in the few characters before a phrase, inside its clause.
+ * Negation. A bare 不/没/别/未/勿/莫 negates only what follows it closely (不保本, 没投诉); a negated modal or
+ * verb (不会, 不要, 不能, 不是, 无需 …) reaches further (不会让您久等, 银行不会要求您提供密码). Words that contain
+ * 不/没 without negating what follows (对不起让您久等了, 不但保本, 没问题您说一下) are masked first. Only the
+ * phrase's own clause is looked at.
  */
-const NEGATORS = ['不', '没', '别', '勿', '莫', '未', '无需', '无须', '并非', '绝非', '从不', '从来不', '从没'];
-const NOT_NEGATING = ['对不起', '不好意思', '不客气', '不错', '不过', '不少', '了不起', '不断', '不用谢', '没关系', '不了解'];
+const NEAR_NEGATORS = ['不', '没', '别', '勿', '莫', '未'];
+const FAR_NEGATORS = ['不会', '不要', '不能', '不用', '不需要', '不必', '不是', '没有', '并非', '绝非', '从不', '从来不', '从没', '无需', '无须', '请勿', '切勿', '千万别', '千万不要'];
+const NOT_NEGATING = ['对不起', '不好意思', '不客气', '不错', '不过', '不少', '了不起', '不断', '不用谢', '没关系', '不了解', '不但', '不仅', '没问题', '不管', '不论', '是不是', '要不要', '会不会', '能不能', '有没有'];
 const PINYIN_NEGATORS = new Set(['bu', 'mei', 'bie']);
-const PINYIN_NOT_NEGATING = [['dui', 'bu', 'qi'], ['bu', 'hao', 'yi', 'si'], ['bu', 'ke', 'qi'], ['bu', 'cuo'], ['mei', 'guan', 'xi']];
-const LOOKBACK_CHARS = 6;
-const LOOKBACK_SYLLABLES = 4;
+const PINYIN_NOT_NEGATING = [['dui', 'bu', 'qi'], ['bu', 'hao', 'yi', 'si'], ['bu', 'ke', 'qi'], ['bu', 'cuo'], ['mei', 'guan', 'xi'], ['bu', 'dan'], ['bu', 'jin'], ['mei', 'wen', 'ti'], ['shi', 'bu', 'shi']];
+const NEAR_CHARS = 2;
+const FAR_CHARS = 6;
+const LOOKBACK_SYLLABLES = 3;
 
 function negatedInText(forms: UtteranceForms, at: number): boolean {
   let from = at;
-  while (from > 0 && at - from < LOOKBACK_CHARS && forms.clauseStarts[from] !== 1) from--;
+  while (from > 0 && at - from < FAR_CHARS && forms.clauseStarts[from] !== 1) from--;
   let before = forms.compact.slice(from, at);
-  for (const w of NOT_NEGATING) before = before.split(w).join('·');
-  return NEGATORS.some((n) => before.includes(n));
+  for (const w of NOT_NEGATING) before = before.split(w).join('·'.repeat(w.length));
+  if (FAR_NEGATORS.some((n) => before.includes(n))) return true;
+  const near = before.slice(-NEAR_CHARS);
+  return NEAR_NEGATORS.some((n) => near.includes(n));
 }
 
 function negatedInPinyin(forms: UtteranceForms, first: number): boolean {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { watchFolder, type FolderWatcher } from '../watch-folder.js';
 import { compileRules } from './compile.js';
-import { createCallDetector, type AlertBody, type CallDetector } from './detector.js';
+import { createCallDetector, type AlertBody, type CallDetector, type DetectorOptions } from './detector.js';
 import type { CompiledRule, KindOptions } from './evaluator.js';
 import type { RuleError, RuleSet } from './rule.js';
 import { loadRules } from './rule-loader.js';
@@ -15,7 +15,7 @@ export interface RuleService {
   readonly staleSince: number | null;
   readonly dir: string;
   /** A detector for a new call, on the rule set active now (a call keeps its rule set to the end). */
-  detector(callId: string, emit: (alert: AlertBody) => void): CallDetector & { ruleSetVersion: string };
+  detector(callId: string, emit: (alert: AlertBody) => void, options?: DetectorOptions): CallDetector & { ruleSetVersion: string };
   reload(): void;
   close(): void;
 }
@@ -67,8 +67,8 @@ export function createRuleService(dir: string, options: KindOptions & { watch: b
       return staleSince;
     },
     dir,
-    detector(callId, emit) {
-      return Object.assign(createCallDetector(callId, compiled, emit), { ruleSetVersion: active.version });
+    detector(callId, emit, detectorOptions) {
+      return Object.assign(createCallDetector(callId, compiled, emit, detectorOptions), { ruleSetVersion: active.version });
     },
     reload() {
       reload();

@@ -46,7 +46,7 @@ export function createCallRegistry(bus: EventBus, store: Store, analysis: Analys
         publish: (event) => bus.publish(event),
         analysis,
         ...(options.assist ? { assist: options.assist(spec.callId) } : {}),
-        ...(options.rules ? { rules: (emit) => options.rules!.detector(spec.callId, emit) } : {}),
+        ...(options.rules ? { rules: (emit) => options.rules!.detector(spec.callId, emit, { channels: spec.audio.channelRoles }) } : {}),
         now: Date.now,
         log: log.child({ callId: spec.callId }),
       });

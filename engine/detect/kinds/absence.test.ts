@@ -56,6 +56,11 @@ describe('absence rules', () => {
     const calm = turns([0, 3, 'customer', '你们太过分了，气死我了'], [4, 8, 'agent', '非常抱歉，我理解您的心情'], [60, 62, 'agent', '还有别的问题吗']);
     expect(raised(replayTranscript(rules, calm))).toEqual([['anger', 3000]]);
     const cold = turns([0, 3, 'customer', '你们太过分了，气死我了'], [4, 8, 'agent', '这是规定'], [60, 62, 'agent', '还有别的问题吗']);
-    expect(raised(replayTranscript(rules, cold))).toEqual([['anger', 3000], ['soothe', 60_000]]);
+    // judged as soon as the text-only call's clock is past the window (its last final, less the 20 s a turn may last)
+    expect(raised(replayTranscript(rules, cold))).toEqual([['anger', 3000], ['soothe', 42_000]]);
+    // the call ends inside the window: judged if the agent spoke in it, not if it had no chance
+    const short = turns([0, 3, 'customer', '你们太过分了，气死我了'], [4, 8, 'agent', '这是规定']);
+    expect(raised(replayTranscript(rules, short, { endMs: 10_000 }))).toEqual([['anger', 3000], ['soothe', 10_000]]);
+    expect(raised(replayTranscript(rules, turns([0, 3, 'customer', '你们太过分了，气死我了']), { endMs: 4000 }))).toEqual([['anger', 3000]]);
   });
 });

@@ -13,7 +13,8 @@ interface OpenWindow {
  * A required phrase not said inside its window. A window closes at `toMs` (judged once finals begun before it
  * had time to arrive: `windowGraceMs`, or when the channel stops speaking), at the call's end for `lastMs`
  * and window-less rules, or `withinMs` after each hit of `afterRule`. A window cut short by the end of the
- * call is judged only when it is a fixed span (toMs) and the call lasted `minCallMs`.
+ * call is judged when it is a fixed span (toMs) and the call lasted `minCallMs`, or, after `afterRule`, when
+ * the channel spoke inside it without the phrase.
  */
 export function compileAbsence(rule: AbsenceRule, options: KindOptions): CompiledRule<AbsenceRule> {
   const set = compilePhraseSet(rule);
@@ -24,6 +25,8 @@ export function compileAbsence(rule: AbsenceRule, options: KindOptions): Compile
     rule,
     create(ctx) {
       const windows: OpenWindow[] = [];
+      /** Start times of the rule channel's utterances (a window cut short by the call's end is judged if it spoke in it). */
+      const spoke: number[] = [];
       /** Times at which the phrase was said. */
       const said: number[] = [];
       const speaking = new Map<Channel, number>();
@@ -52,6 +55,7 @@ export function compileAbsence(rule: AbsenceRule, options: KindOptions): Compile
       return {
         utterance(u, forms) {
           if (!channelMatches(rule.channel, u.channel)) return;
+          spoke.push(u.startMs);
           const hits = set.find(forms);
           if (hits.length === 0 || new Set(hits.map((h) => h.phrase)).size < set.needed) return;
           const at = Math.min(...hits.map((h) => h.startMs));
@@ -90,6 +94,11 @@ export function compileAbsence(rule: AbsenceRule, options: KindOptions): Compile
           }
           // A fixed window still open (the call ended inside it, or a window-less rule): judged now.
           if (fixed && !fixed.satisfied) missing({ ...fixed, toMs: Math.min(fixed.toMs, endMs) }, endMs);
+          // afterRule windows cut short: judged only if the channel spoke in them (and so could have said it).
+          for (const win of windows) {
+            if (win === fixed || win.satisfied) continue;
+            if (spoke.some((t) => t >= win.fromMs && t < Math.min(win.toMs, endMs))) missing({ ...win, toMs: Math.min(win.toMs, endMs) }, endMs);
+          }
         },
       };
     },

@@ -11,6 +11,7 @@ describe('duration rules', () => {
     const alerts = replayTranscript(compileRules([long]), turns([0, 2, 'agent', '您好'], [650, 652, 'agent', '再见']), { endMs: 700_000 });
     expect(alerts.map((a) => [a.at, a.message])).toEqual([[600_000, 'call longer than 10 min']]);
     expect(replayTranscript(compileRules([long]), turns([0, 2, 'agent', '您好']), { endMs: 500_000 })).toEqual([]);
+    expect(replayTranscript(compileRules([long]), turns([0, 2, 'agent', '您好']), { endMs: 600_000 })).toEqual([]); // more than 10 min
   });
 
   it('raise on an abnormal end', () => {

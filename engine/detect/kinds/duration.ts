@@ -9,7 +9,7 @@ export function compileDuration(rule: DurationRule): CompiledRule<DurationRule> 
       let long = false;
       return {
         advance(nowMs) {
-          if (long || rule.maxCallMs === undefined || nowMs < rule.maxCallMs) return;
+          if (long || rule.maxCallMs === undefined || nowMs <= rule.maxCallMs) return;
           long = true;
           ctx.report({ channel: 'both', startMs: 0, endMs: rule.maxCallMs, atMs: rule.maxCallMs, message: `call longer than ${Math.round(rule.maxCallMs / 60_000)} min` });
         },

@@ -7,7 +7,7 @@ import type { EmotionRule } from '../rule.js';
 import { describeHits } from './phrase.js';
 
 const NEGATORS = ['不', '没', '别', '没有', '并不', '不是'];
-const NOT_NEGATING = ['对不起', '不好意思', '不了'];
+const NOT_NEGATING = ['对不起', '不好意思', '不了', '是不是', '有没有', '会不会', '能不能'];
 
 interface Entry {
   word: string;
@@ -32,7 +32,7 @@ export function scoreText(forms: UtteranceForms, entries: readonly Entry[], rawT
         if (taken[at]) continue; // a longer entry (气死我了) already counted this place (气死)
         taken.fill(1, at, at + e.word.length);
         let before = text.slice(Math.max(0, at - 3), at);
-        for (const w of NOT_NEGATING) before = before.split(w).join('·');
+        for (const w of NOT_NEGATING) before = before.split(w).join('·'.repeat(w.length));
         if (NEGATORS.some((n) => before.endsWith(n) || before.slice(0, -1).endsWith(n))) continue;
         const boost = INTENSIFIERS.some((i) => text.slice(Math.max(0, at - i.length - 1), at).includes(i)) ? 1.5 : 1;
         score += e.weight * boost;

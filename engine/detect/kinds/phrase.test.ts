@@ -17,8 +17,8 @@ const run = (rule: PhraseRule, ...rows: [number, number, 'agent' | 'customer', s
 describe('phrase rules', () => {
   it('match on normalised text: traditional characters, full-width punctuation, fillers inside the phrase', () => {
     expect(run(forbidden, [0, 2, 'agent', '你什麼意思？'])[0]).toMatchObject({ matchedText: '你什么意思', matchedForm: 'text' });
-    // 甚麼 simplifies to 甚么, a variant spelling of 什么: found by its sound.
-    expect(run(forbidden, [0, 2, 'agent', '你甚麼意思？'])[0]).toMatchObject({ matchedText: '你甚么意思', matchedForm: 'pinyin' });
+    // 甚麼 simplifies to 甚么, a variant spelling of 什么, folded into it.
+    expect(run(forbidden, [0, 2, 'agent', '你甚麼意思？'])[0]).toMatchObject({ matchedText: '你什么意思', matchedForm: 'text' });
     expect(run(forbidden, [0, 2, 'agent', '我再跟你，呃，說一遍！'])[0]).toMatchObject({ matchedText: '我再跟你说一遍', matchedForm: 'text' });
     expect(run(forbidden, [0, 2, 'agent', '我再跟你说一遍'])[0]!.message).toContain('「我再跟你说一遍」');
   });
@@ -45,6 +45,15 @@ describe('phrase rules', () => {
     expect(run(promise, [0, 2, 'agent', '这款理财产品不保本，投资需谨慎'])).toEqual([]);
     expect(run(promise, [0, 2, 'agent', '这是非保本浮动收益型产品'])).toEqual([]);
     expect(run(promise, [0, 2, 'agent', '这款产品我们不能说稳赚'])).toEqual([]);
+  });
+
+  it('a bare 不 negates only what follows it closely; 不但, 没问题 and the like negate nothing', () => {
+    expect(run(promise, [0, 2, 'agent', '这款产品不但保本收益还高'])).toHaveLength(1);
+    const threat: PhraseRule = { ...forbidden, id: 'threat', phrases: ['投诉'] };
+    expect(run(threat, [0, 2, 'agent', '你们再不处理我就投诉'])).toHaveLength(1);
+    expect(run(threat, [0, 2, 'agent', '我不是要投诉'])).toEqual([]);
+    const code: PhraseRule = { ...forbidden, id: 'code', phrases: ['说一下验证码'] };
+    expect(run(code, [0, 2, 'agent', '没问题您说一下验证码'])).toHaveLength(1);
   });
 
   it('listen only to the rule channel, and report the longest phrase once', () => {
@@ -75,5 +84,6 @@ describe('phrase rules', () => {
     const card: PhraseRule = { ...forbidden, id: 'card', phrases: undefined, regex: ['\\d{15,19}'] };
     expect(run(card, [0, 5, 'agent', '您的卡号是６２２２ ０２１２ ３４５６ ７８９０'])[0]).toMatchObject({ matchedForm: 'regex', matchedText: '6222021234567890' });
     expect(run(card, [0, 5, 'agent', '您尾号7890的卡'])).toEqual([]);
+    expect(run(card, [0, 5, 'agent', '境外请拨打00-800-800-95516；0-800-450-831'])).toEqual([]); // two phone numbers
   });
 });

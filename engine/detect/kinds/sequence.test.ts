@@ -31,13 +31,15 @@ describe('sequence rules', () => {
   it('required-before: account details only after identity verification', () => {
     expect(raised(identity, [[0, 4, 'agent', '请提供身份证后四位'], [5, 9, 'agent', '您的余额是三千元']])).toEqual([]);
     expect(raised(identity, [[0, 4, 'agent', '您的余额是三千元'], [5, 9, 'agent', '请提供身份证后四位']])).toEqual([4000]);
+    expect(raised(identity, [[0, 4, 'agent', '查询您的余额需要先核实您的身份']])).toEqual([]); // asking, not reading out
   });
 
   it('required-on-return: back from a hold, the first words must apologise; 不会让您久等 is no apology', () => {
     expect(raised(apology, [[0, 3, 'agent', '请您稍等，我帮您查询'], [40, 43, 'agent', '对不起，让您久等了']])).toEqual([]);
     expect(raised(apology, [[0, 3, 'agent', '请您稍等，我帮您查询'], [40, 43, 'agent', '查到了，您的卡已激活']])).toEqual([43_000]);
     expect(raised(apology, [[0, 3, 'agent', '请您稍等，不会让您久等'], [40, 43, 'agent', '不会让您久等的，查到了']])).toEqual([43_000]);
-    // no hold happened (the agent kept talking): nothing to apologise for
+    // no hold happened (the agent kept talking): nothing to apologise for, now or later in the call
     expect(raised(apology, [[0, 3, 'agent', '请您稍等'], [4, 6, 'agent', '查到了']])).toEqual([]);
+    expect(raised(apology, [[0, 3, 'agent', '请您稍等'], [8, 10, 'agent', '查到了'], [11, 25, 'customer', '好的那我再问一下另外一张卡的问题'], [26, 28, 'agent', '您说']])).toEqual([]);
   });
 });

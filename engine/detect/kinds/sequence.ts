@@ -60,10 +60,11 @@ export function compileSequence(rule: SequenceRule, options: KindOptions): Compi
               if (isTrigger) armed = { atMs: u.endMs, deadlineMs: u.endMs + withinMs, trigger: trig, lastEndMs: u.endMs };
               break;
             case 'required-before': {
+              // A trigger in the same utterance counts, in either order: 查询您的余额需要先核实身份 asks first.
               if (isTrigger) lastTriggerMs = Math.min(...trig.map((h) => h.startMs));
               if (!isExpect) break;
               const expAt = Math.min(...exp.map((h) => h.startMs));
-              const ok = lastTriggerMs !== null && lastTriggerMs <= expAt && expAt - lastTriggerMs <= withinMs;
+              const ok = lastTriggerMs !== null && (lastTriggerMs <= expAt || isTrigger) && expAt - lastTriggerMs <= withinMs;
               if (!ok) {
                 ctx.report({
                   channel: u.channel, startMs: expAt, endMs: Math.max(...exp.map((h) => h.endMs)), atMs: u.endMs,
@@ -78,12 +79,11 @@ export function compileSequence(rule: SequenceRule, options: KindOptions): Compi
                 if (isTrigger && !armed) armed = { atMs: u.endMs, deadlineMs: Infinity, trigger: trig, lastEndMs: u.endMs };
                 break;
               }
-              if (armed && u.startMs - armed.lastEndMs >= (rule.minGapMs ?? 0)) {
-                // Back from the hold: this first utterance must hold the apology.
-                if (!isExpect) missed(armed, u.endMs, `no ${expected} on return`);
+              // The channel's first utterance after the trigger decides: back from a hold of minGapMs or more, it
+              // must hold the apology; sooner, there was no hold to apologise for.
+              if (armed && u.startMs > armed.atMs) {
+                if (u.startMs - armed.lastEndMs >= (rule.minGapMs ?? 0) && !isExpect) missed(armed, u.endMs, `no ${expected} on return`);
                 armed = null;
-              } else if (armed) {
-                armed.lastEndMs = u.endMs;
               }
               if (isTrigger && !armed) armed = { atMs: u.endMs, deadlineMs: Infinity, trigger: trig, lastEndMs: u.endMs };
               break;

@@ -29,6 +29,13 @@ describe('silence rules', () => {
     expect(after.filter((a) => a.status === 'raised').map((a) => a.at)).toEqual([50_000]);
   });
 
+  it('the customer’s 「好的」 or 「喂？」 during a hold does not end it: only the agent speaking again does', () => {
+    const rules = compileRules([deadAir], { deadAirMs: 8000, windowGraceMs: 1500 });
+    expect(replayTranscript(rules, turns([4.5, 9, 'agent', '请您稍等，我帮您查一下'], [9.5, 10.5, 'customer', '好的'], [30, 31, 'customer', '喂？还在吗'], [50, 55, 'agent', '让您久等了']))).toEqual([]);
+    const after = replayTranscript(rules, turns([4.5, 9, 'agent', '请您稍等'], [9.5, 10.5, 'customer', '好的'], [30, 33, 'agent', '让您久等了'], [34, 35, 'customer', '嗯'], [50, 52, 'agent', '还有别的问题吗']));
+    expect(after.filter((a) => a.status === 'raised').map((a) => a.at)).toEqual([43_000]);
+  });
+
   it('on the VAD path, the hold phrase final arriving after its speech end still makes the silence a hold', () => {
     const alerts: AlertBody[] = [];
     const d = createCallDetector('c', compileRules([deadAir], { deadAirMs: 8000, windowGraceMs: 1500 }), (a) => alerts.push(a));
@@ -40,6 +47,12 @@ describe('silence rules', () => {
     expect(alerts).toEqual([]);
     d.finish(70_000, 'stop');
     expect(alerts.map((a) => a.status)).toEqual(['raised', 'resolved']);
+  });
+
+  it('in a text-only call, a long turn that ends after a short interjection inside it is not dead air', () => {
+    const rules = compileRules([deadAir], { deadAirMs: 8000, windowGraceMs: 1500 });
+    const alerts = replayTranscript(rules, turns([0, 2, 'agent', '您好'], [3, 3.4, 'agent', '嗯'], [2.5, 19, 'customer', '我上个月在国外刷卡被扣了两次手续费，一次是货币转换费，还有一次我也不知道是什么，你们能不能帮我查一下到底怎么回事']));
+    expect(alerts).toEqual([]);
   });
 
   it('one channel: silence of that channel alone, with its own threshold', () => {

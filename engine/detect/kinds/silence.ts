@@ -20,19 +20,35 @@ export function compileSilence(rule: SilenceRule, options: KindOptions): Compile
       let silentSince: number | null = 0;
       let lastEndMs = 0;
       let raised: { alertId: string; hold: boolean } | null = null;
-      /** The agent announced a hold in its last utterance: the next silence is a hold. */
-      let holdAnnounced = false;
+      /** Ends of the agent's recent utterances that announced a hold. */
+      const holdEnds: number[] = [];
+      const announcedAt = (t: number): boolean => holdEnds.some((e) => Math.abs(e - t) <= 1000);
+      /** A hold was announced and the agent has not spoken since: silences now are the hold (the customer's 「好的」 or 「喂？」 does not end it). */
+      let holdPending = false;
+      let agentSpeaking = false;
+      let agentLastStart = -1;
       let inHold = false;
 
       return {
         utterance(u, forms) {
           if (!hold || u.channel !== 'agent') return;
-          holdAnnounced = hold.find(forms).length > 0;
-          // The final of the utterance that began the silence under way (it comes after its speech end with a
-          // recogniser) decides whether that silence is a hold.
-          if (silentSince !== null && silentSince >= u.startMs) inHold = holdAnnounced;
+          const announced = hold.find(forms).length > 0;
+          if (announced) {
+            holdEnds.push(u.endMs);
+            if (holdEnds.length > 8) holdEnds.shift();
+          }
+          // With a recogniser the final comes after its speech end: it decides for the silence that followed it.
+          if (announced && !agentSpeaking && agentLastStart <= u.startMs) {
+            holdPending = true;
+            if (silentSince !== null && !raised) inHold = true;
+          }
         },
         speechStart(channel, startMs) {
+          if (channel === 'agent') {
+            agentSpeaking = true;
+            agentLastStart = startMs;
+            holdPending = false;
+          }
           if (!channelMatches(rule.channel, channel)) return;
           speaking.add(channel);
           if (silentSince === null) return;
@@ -45,13 +61,16 @@ export function compileSilence(rule: SilenceRule, options: KindOptions): Compile
           inHold = false;
         },
         speechEnd(channel, _startMs, endMs) {
+          if (channel === 'agent') {
+            agentSpeaking = false;
+            if (hold && announcedAt(endMs)) holdPending = true;
+          }
           if (!channelMatches(rule.channel, channel)) return;
           speaking.delete(channel);
           lastEndMs = Math.max(lastEndMs, endMs);
           if (speaking.size === 0) {
             silentSince = lastEndMs;
-            inHold = holdAnnounced && hold !== null;
-            if (channel === 'agent') holdAnnounced = false;
+            inHold = holdPending;
           }
         },
         advance(nowMs) {
