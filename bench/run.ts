@@ -5,19 +5,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { capacityScenario } from './capacity.bench.js';
 import { runCalls, type CallsResult } from './calls.bench.js';
+import { rulesScenario } from './rules.bench.js';
 import { buildCallAudio, GAP_MS } from './lib/audio.js';
 import { waitForQuiet } from './lib/server.js';
 import { renderTable } from './lib/report.js';
 
 /**
- * `npm run bench [-- --scenario calls|capacity|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
+ * `npm run bench [-- --scenario calls|capacity|rules|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
  *   --busy-retries 1 --server-args '--vad energy' --capacity-levels 10,20,30,40,60,80,100 --capacity-budget-s 690]`.
  * calls: N concurrent simulated calls streaming stereo 8 kHz μ-law at real-time pace into one Earshot server
  * (a fresh child process per N); writes bench/results/calls.json and calls.md.
  * capacity (capacity.bench.ts): the most concurrent real-speech calls sustained in real time, what limits it,
  * keyword latency at half that load; writes bench/results/capacity.json and capacity.md. --seconds sets its
  * call length too when given (its own default is 50 s); --server-args and --busy-retries apply to both.
- * The last stdout line is the figures as one JSON object (with `all`: both scenarios' objects in one).
+ * rules (rules.bench.ts): the rule engine's cost per utterance with the full default pack (in-process, µs) and
+ * the utterance → alert latency at --calls concurrent text calls (default 200; the largest when a list is given)
+ * of --seconds (default 60) against a server in the bench's own process; writes bench/results/rules.json and rules.md.
+ * The last stdout line is the figures as one JSON object (with `all`: every scenario's object in one).
  * Benchmarks report, they never assert timings.
  */
 /** Other processes busier than this (% of one core) during a scenario make it worth a rerun. */
@@ -29,7 +33,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string', default: 'all' },
-      calls: { type: 'string', default: '10,50,200' },
+      calls: { type: 'string' },
       seconds: { type: 'string' },
       'drain-seconds': { type: 'string', default: '20' },
       'quiet-wait': { type: 'string', default: '90' },
@@ -45,8 +49,8 @@ async function main(): Promise<void> {
     },
   });
   scenario = values.scenario;
-  if (scenario !== 'calls' && scenario !== 'capacity' && scenario !== 'all') throw new Error(`--scenario must be calls, capacity or all, got ${scenario}`);
-  const callCounts = values.calls.split(',').map((s) => Number(s.trim()));
+  if (!['calls', 'capacity', 'rules', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules or all, got ${scenario}`);
+  const callCounts = (values.calls ?? '10,50,200').split(',').map((s) => Number(s.trim()));
   const seconds = Number(values.seconds ?? '30');
   if (callCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--calls: positive integers separated by commas, got ${values.calls}`);
   if (!Number.isFinite(seconds) || seconds < 10) throw new Error(`--seconds must be at least 10 (the dead-air gap is ${GAP_MS / 1000} s), got ${values.seconds}`);
@@ -84,8 +88,14 @@ async function main(): Promise<void> {
     warmupSeconds: capNum('capacity-warmup-seconds'),
   };
   const capacity = () => capacityScenario(capacityOptions);
+  const rules = () =>
+    rulesScenario({ root, machine, calls: values.calls === undefined ? 200 : Math.max(...callCounts), seconds: values.seconds === undefined ? 60 : seconds, quietWaitMs });
   if (scenario === 'capacity') {
     await capacity();
+    return;
+  }
+  if (scenario === 'rules') {
+    await rules();
     return;
   }
   const audio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), seconds);
@@ -134,7 +144,10 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'calls.md'), table);
   process.stdout.write(`\n${table}\n`);
   process.stdout.write(JSON.stringify(report) + '\n');
-  if (scenario === 'all') process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: await capacity() }) + '\n');
+  if (scenario === 'all') {
+    const cap = await capacity();
+    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: await rules() }) + '\n');
+  }
 }
 
 main().catch((err: unknown) => {
