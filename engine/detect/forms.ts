@@ -25,9 +25,9 @@ const PINYIN_FILLERS: ReadonlySet<string> = new Set(['en', 'ng', 'n', 'm', 'o', 
 export function normalizeRuleText(text: string): string {
   // 帐 → 账 (bank documents write 到账); 甚么 (what opencc makes of 甚麼) is a variant of 什么.
   const s = toSimplified(text.normalize('NFKC')).toLowerCase().replace(/帐/g, '账').replace(/甚么/g, '什么');
-  // Digits across punctuation other than spaces and hyphens are separate numbers (95516；0800…), kept apart by a
-  // letter-like mark so that a card-number pattern cannot join two phone numbers; 6222 0212 … stays one run.
-  return s.replace(FILLER_RE, '').replace(/(\d)[^\p{L}\p{N}\s-]+(?=\d)/gu, `$1${NUMBER_BREAK}`).replace(SEPARATORS, ' ').trim();
+  // Digits across punctuation other than spaces are separate numbers (001-800-800-95516；0800…), kept apart by
+  // a letter-like mark so that a card-number pattern cannot join phone numbers; 6222 0212 … stays one run.
+  return s.replace(FILLER_RE, '').replace(/(\d)[^\p{L}\p{N}\s]+(?=\d)/gu, `$1${NUMBER_BREAK}`).replace(SEPARATORS, ' ').trim();
 }
 
 export interface FormSyllable {
