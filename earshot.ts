@@ -17,6 +17,10 @@ import { openKbStore } from './knowledge/kb-store.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
 import { createRuleService, type RuleService } from './engine/detect/rule-service.js';
 import { DEFAULT_KIND_OPTIONS } from './engine/detect/compile.js';
+import { EarshotError } from './engine/errors.js';
+import { openQaStore, type QaStore } from './engine/qa/qa-store.js';
+import { createQaService, type QaService } from './engine/qa/qa-service.js';
+import { loadScorecard } from './engine/qa/scorecard-loader.js';
 
 export interface Earshot {
   /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
@@ -28,6 +32,9 @@ export interface Earshot {
   readonly analysis: AnalysisBackend;
   readonly kb: KnowledgeService;
   readonly rules: RuleService;
+  readonly qaStore: QaStore;
+  /** The QA worker, when this process runs one (`--qa yes`). */
+  readonly qa: QaService | null;
   /** Ends live calls (stored as 'server-shutdown'), closes sockets and the store. */
   close(): Promise<void>;
 }
@@ -50,9 +57,21 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   const kb = createKnowledgeService(config.kbDir, openKbStore(store.db), log.child({ component: 'knowledge' }), { watch: config.kbWatch === 'yes' });
   const assist = createAssistFactory((query, k) => kb.search(query, k), { minScore: config.assistMinScore, contextTurns: 2 });
   const rules = createRuleService(config.rulesDir, { ...DEFAULT_KIND_OPTIONS, deadAirMs: config.deadAirMs, watch: config.rulesWatch === 'yes' }, log.child({ component: 'rules' }));
+  const scorecardLoad = loadScorecard(config.scorecardFile, new Set(rules.active.rules.map((r) => r.rule.id)));
+  if (!scorecardLoad.loaded) {
+    rules.close();
+    kb.close();
+    await analysis.close();
+    store.close();
+    const problems = scorecardLoad.errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''} field "${e.field}": ${e.reason}`);
+    throw new EarshotError('EARSHOT_ERR_SCORECARD_INVALID', problems.join('; '));
+  }
+  const qaStore = openQaStore(store.db);
+  const qa = config.qa === 'yes' ? createQaService({ store, qa: qaStore, bus, scorecard: scorecardLoad.loaded, log: log.child({ component: 'qa' }) }) : null;
   const registry = createCallRegistry(bus, store, analysis, { ...config, assist, rules }, log);
   const recovered = registry.recoverInterrupted();
   if (recovered > 0) log.warn({ recovered }, 'closed calls interrupted by the previous run');
+  qa?.catchUp();
 
   const app: FastifyInstance = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only bridges the two packages' generic parameters.
@@ -69,11 +88,12 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
   });
   registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
-  registerConsole(app, { bus, store, kb, rules, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+  registerConsole(app, { bus, store, kb, rules, qaStore, qa, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    qa?.close();
     await analysis.close();
     store.close();
     throw err;
@@ -92,12 +112,16 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     analysis,
     kb,
     rules,
+    qaStore,
+    qa,
     close() {
       closing ??= (async () => {
         await registry.endAll('server-shutdown');
         for (const client of app.websocketServer.clients) client.close(1001, 'EARSHOT_ERR_SHUTTING_DOWN: server is shutting down');
         await app.close();
         await analysis.close();
+        await qa?.idle();
+        qa?.close();
         kb.close();
         rules.close();
         store.close();

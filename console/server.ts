@@ -12,12 +12,17 @@ import { registerKbRoutes } from './routes/kb.js';
 import type { KnowledgeService } from '../knowledge/service.js';
 import type { RuleService } from '../engine/detect/rule-service.js';
 import { registerRuleRoutes } from './routes/rules.js';
+import { registerQaRoutes } from './routes/qa.js';
+import type { QaStore } from '../engine/qa/qa-store.js';
+import type { QaService } from '../engine/qa/qa-service.js';
 
 export interface ConsoleDeps {
   bus: EventBus;
   store: Store;
   kb: KnowledgeService;
   rules: RuleService;
+  qaStore: QaStore;
+  qa: QaService | null;
   eventsMaxBufferedBytes: number;
   log: Logger;
 }
@@ -65,5 +70,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerCallRoutes(app, deps.store);
   registerKbRoutes(app, deps.kb);
   registerRuleRoutes(app, deps.rules);
+  registerQaRoutes(app, deps.qaStore, deps.qa);
   registerEventsSocket(app, deps.bus, deps.eventsMaxBufferedBytes, deps.log);
 }

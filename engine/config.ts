@@ -51,6 +51,10 @@ export interface EarshotConfig {
   readonly rulesDir: string;
   /** Reload the rules when their files change. */
   readonly rulesWatch: 'yes' | 'no';
+  /** The QA scorecard every ended call is scored on. */
+  readonly scorecardFile: string;
+  /** Run the QA worker in this process (score calls as they end, and those that ended while none ran). */
+  readonly qa: 'yes' | 'no';
 }
 
 type Kind = 'int' | 'string' | 'level' | 'enum';
@@ -89,6 +93,8 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   keywordsFile: { flag: 'keywords-file', env: 'EARSHOT_KEYWORDS_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'keywords.txt'), help: 'keywords to spot, one per line' },
   rulesDir: { flag: 'rules-dir', env: 'EARSHOT_RULES_DIR', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'rules'), help: 'rules folder (YAML/JSON)' },
   rulesWatch: { flag: 'rules-watch', env: 'EARSHOT_RULES_WATCH', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'reload the rules when their files change' },
+  scorecardFile: { flag: 'scorecard-file', env: 'EARSHOT_SCORECARD_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'scorecards', 'bank-card-centre.yaml'), help: 'QA scorecard (YAML/JSON)' },
+  qa: { flag: 'qa', env: 'EARSHOT_QA', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'score ended calls in this process' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
 };
@@ -135,6 +141,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
   out.keywordsFile = resolve(String(out.keywordsFile));
   out.kbDir = resolve(String(out.kbDir));
   out.rulesDir = resolve(String(out.rulesDir));
+  out.scorecardFile = resolve(String(out.scorecardFile));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -56,6 +56,12 @@ export const ERRORS = {
   EARSHOT_ERR_RULE_INVALID: { message: 'invalid rule' },
   EARSHOT_ERR_RULES_NOT_FOUND: { message: 'the rules folder cannot be read' },
   EARSHOT_ERR_RULE_NOT_FOUND: { message: 'no rule with this id in the active rule set', httpStatus: 404 },
+
+  EARSHOT_ERR_SCORECARD_INVALID: { message: 'invalid scorecard', httpStatus: 400 },
+  EARSHOT_ERR_QA_NOT_FOUND: { message: 'no QA result for this call (not ended, or not scored yet)', httpStatus: 404 },
+  EARSHOT_ERR_QA_REVIEW_INVALID: { message: 'invalid review', httpStatus: 400 },
+  EARSHOT_ERR_INCIDENT_NOT_FOUND: { message: 'no incident with this id', httpStatus: 404 },
+  EARSHOT_ERR_INCIDENT_TRANSITION: { message: 'incident status cannot move this way', httpStatus: 409 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,6 +3,8 @@
  * Every event carries callId, seq (monotonic per call, from 1), at (ms since call start, audio time)
  * and emittedAt (wall clock, ms since the epoch) so latency is measurable anywhere.
  */
+import type { ItemResult } from './qa/score.js';
+
 export const EVENT_VERSION = 1 as const;
 
 export type Channel = 'agent' | 'customer';
@@ -141,11 +143,17 @@ export interface CallEndedEvent extends EventBase<'call.ended'> {
   error?: { code: string; message: string };
 }
 
+/** The machine pre-score of an ended call on the centre's scorecard (engine/qa/score.ts). */
 export interface QaScoredEvent extends EventBase<'qa.scored'> {
   scorecardId: string;
   scorecardVersion: string;
   total: number;
+  passMark: number;
   passed: boolean;
+  /** The veto item and the rules that triggered it (一票否决), or null. */
+  veto: { itemId: string; ruleIds: string[] } | null;
+  /** Per item: points, status (not-applicable with its reason), and the evidence (quote, channel, span, rule). */
+  items: ItemResult[];
 }
 
 export type CallEvent =

@@ -4,10 +4,8 @@
  * field and the reason; a rule with any problem is rejected whole.
  */
 import { CALL_END_REASONS } from '../events.js';
+import { FieldChecker, isObject, type Json } from '../field-checker.js';
 import { FUZZINESS, RULE_KINDS, type Rule, type RuleError } from './rule.js';
-
-type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const COMMON = ['id', 'kind', 'description', 'channel', 'severity', 'notify', 'cooldownMs', 'scorecardItem', 'window', 'enabled'];
 const PHRASE_SET = ['phrases', 'regex', 'match', 'minCount', 'fuzziness', 'negatable', 'except'];
@@ -21,74 +19,14 @@ const KIND_FIELDS: Record<Rule['kind'], string[]> = {
   emotion: ['minScore', 'lexicon', 'prosody', 'escalation'],
   duration: ['maxCallMs', 'endReasons'],
 };
-const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_PHRASES = 500;
 const MAX_PHRASE_CHARS = 100;
 
-class Checker {
-  readonly problems: { field: string; reason: string }[] = [];
-  constructor(private readonly o: Record<string, Json>) {}
-
-  fail(field: string, reason: string): void {
-    this.problems.push({ field, reason });
-  }
-  value(path: string): Json {
-    return path.split('.').reduce<Json>((v, k) => (isObject(v) ? v[k] : undefined), this.o);
-  }
-  has(path: string): boolean {
-    return this.value(path) !== undefined;
-  }
-  oneOf(path: string, values: readonly string[], required = true): void {
-    const v = this.value(path);
-    if (v === undefined) {
-      if (required) this.fail(path, `is required (one of ${values.join(', ')})`);
-    } else if (typeof v !== 'string' || !values.includes(v)) this.fail(path, `must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
-  }
-  str(path: string, required: boolean, max = 300): void {
-    const v = this.value(path);
-    if (v === undefined) {
-      if (required) this.fail(path, 'is required');
-    } else if (typeof v !== 'string' || v.trim() === '') this.fail(path, 'must be a non-empty string');
-    else if (v.length > max) this.fail(path, `must be at most ${max} characters`);
-  }
-  int(path: string, required: boolean, min: number, max = 24 * 3600 * 1000): void {
-    const v = this.value(path);
-    if (v === undefined) {
-      if (required) this.fail(path, 'is required');
-    } else if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(path, `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  }
-  num(path: string, required: boolean, min: number, max: number): void {
-    const v = this.value(path);
-    if (v === undefined) {
-      if (required) this.fail(path, 'is required');
-    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(path, `must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  }
-  bool(path: string): void {
-    const v = this.value(path);
-    if (v !== undefined && typeof v !== 'boolean') this.fail(path, 'must be true or false');
-  }
-  known(path: string, allowed: readonly string[]): void {
-    const v = path === '' ? this.o : this.value(path);
-    if (!isObject(v)) return;
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) this.fail(path ? `${path}.${k}` : k, `is not a field here (allowed: ${allowed.join(', ')})`);
-  }
-  strings(path: string, required: boolean): string[] {
-    const v = this.value(path);
-    if (v === undefined) {
-      if (required) this.fail(path, 'is required');
-      return [];
-    }
-    if (!Array.isArray(v) || v.length === 0) {
-      this.fail(path, 'must be a non-empty list');
-      return [];
-    }
-    if (v.length > MAX_PHRASES) this.fail(path, `must hold at most ${MAX_PHRASES} entries`);
-    v.forEach((s, i) => {
-      if (typeof s === 'number') this.fail(`${path}[${i}]`, `must be a string: quote numbers in YAML ('${s}')`);
-      else if (typeof s !== 'string' || s.trim() === '') this.fail(`${path}[${i}]`, 'must be a non-empty string');
-      else if (s.length > MAX_PHRASE_CHARS) this.fail(`${path}[${i}]`, `must be at most ${MAX_PHRASE_CHARS} characters`);
-    });
-    return v.filter((s): s is string => typeof s === 'string');
+/** The field checker with rules' phrase sets. */
+export class Checker extends FieldChecker {
+  constructor(o: Record<string, Json>) {
+    super(o, MAX_PHRASES, MAX_PHRASE_CHARS);
   }
   phraseSet(path: string, extra: readonly string[] = []): void {
     const p = (k: string): string => (path ? `${path}.${k}` : k);

@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent, CallStartedEvent, MetricEvent } from '../../engine/events.js';
 import { startCall } from '../../gateway/native/client.js';
+import { SCRIPTED_CALL, sendScript } from '../fixtures/scripted-calls.js';
 import { startTestServer, tapEvents, tempDataDir, type EventTap } from '../fixtures/server.js';
-
-/**
- * A scripted two-sided call (text utterances with call times, as a telephony platform's own ASR sends them)
- * through the native gateway, judged by the default rule pack: the exact alerts, in order.
- */
-const SCRIPT: [number, number, 'agent' | 'customer', string][] = [
-  [0.5, 4.0, 'agent', '您好，很高兴为您服务，本次通话将被录音。'],
-  [4.5, 8.0, 'customer', '我想了解一下你们的理财产品'],
-  [8.5, 13.0, 'agent', '我们有一款理财产品，年化收益百分之四，是报本的。'], // 保本 heard as 报本
-  [14.0, 16.5, 'agent', '你先听我说完'], // over the customer, and a forbidden phrase
-  [13.5, 17.0, 'customer', '真的吗？那我怎么买'],
-  [18.0, 21.0, 'agent', '请您稍等，我帮您查询一下。'], // a hold: the silence that follows is no dead air
-  [45.0, 48.0, 'agent', '查到了，这款产品可以在手机银行购买。'], // back from the hold without an apology
-  [49.0, 53.0, 'customer', '你們這什麼破銀行，氣死我了，我要投訴！'], // traditional characters
-  [54.0, 58.0, 'agent', '非常抱歉给您带来不便，我理解您的心情。'],
-  [60.0, 64.0, 'agent', '您的问题我已经记录，三个工作日内给您回电。'],
-  [66.0, 68.0, 'customer', '好吧。'],
-  [90.0, 93.0, 'agent', '感谢您的来电，再见。'], // 22 s of dead air before it; the risk disclosure never came
-];
 
 describe('real-time rules on a live call', () => {
   const data = tempDataDir();
@@ -40,9 +22,7 @@ describe('real-time rules on a live call', () => {
     const client = await startCall(server.wsUrl, {
       callId: 'rules-1', agentId: 'a-1', sampleRate: 8000, encoding: 'mulaw', channels: 2, channelRoles: ['customer', 'agent'],
     });
-    for (const [s, e, channel, text] of [...SCRIPT].sort((a, b) => a[1] - b[1])) {
-      client.sendUtterance({ channel, text, startMs: s * 1000, endMs: e * 1000, final: true });
-    }
+    sendScript(client, SCRIPTED_CALL);
     await client.stop();
     await tap.waitFor((e) => e.type === 'call.ended' && e.callId === 'rules-1');
     const events = tap.events.filter((e) => e.callId === 'rules-1');
