@@ -88,7 +88,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
   });
   registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
-  registerConsole(app, { bus, store, kb, rules, qaStore, qa, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+  registerConsole(app, { bus, store, kb, rules, qaStore, qa, scorecard: scorecardLoad.loaded, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {
     await app.listen({ host: config.host, port: config.port });

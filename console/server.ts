@@ -15,6 +15,7 @@ import { registerRuleRoutes } from './routes/rules.js';
 import { registerQaRoutes } from './routes/qa.js';
 import type { QaStore } from '../engine/qa/qa-store.js';
 import type { QaService } from '../engine/qa/qa-service.js';
+import type { LoadedScorecard } from '../engine/qa/scorecard.js';
 
 export interface ConsoleDeps {
   bus: EventBus;
@@ -23,6 +24,7 @@ export interface ConsoleDeps {
   rules: RuleService;
   qaStore: QaStore;
   qa: QaService | null;
+  scorecard: LoadedScorecard;
   eventsMaxBufferedBytes: number;
   log: Logger;
 }
@@ -70,6 +72,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerCallRoutes(app, deps.store);
   registerKbRoutes(app, deps.kb);
   registerRuleRoutes(app, deps.rules);
-  registerQaRoutes(app, deps.qaStore, deps.qa);
+  registerQaRoutes(app, deps.qaStore, deps.qa, { store: deps.store, rules: deps.rules, scorecard: deps.scorecard });
   registerEventsSocket(app, deps.bus, deps.eventsMaxBufferedBytes, deps.log);
 }

@@ -53,7 +53,7 @@ export const ERRORS = {
   EARSHOT_ERR_KB_CONFLICT: { message: 'an article with this id exists, or the body id differs from the path', httpStatus: 409 },
   EARSHOT_ERR_KB_READ_ONLY: { message: 'article comes from a knowledge-base file: edit the file', httpStatus: 409 },
 
-  EARSHOT_ERR_RULE_INVALID: { message: 'invalid rule' },
+  EARSHOT_ERR_RULE_INVALID: { message: 'invalid rule', httpStatus: 400 },
   EARSHOT_ERR_RULES_NOT_FOUND: { message: 'the rules folder cannot be read' },
   EARSHOT_ERR_RULE_NOT_FOUND: { message: 'no rule with this id in the active rule set', httpStatus: 404 },
 

@@ -2,6 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { EarshotError } from '../../engine/errors.js';
 import { INCIDENT_FLOW, type IncidentStatus, type QaStore } from '../../engine/qa/qa-store.js';
 import type { QaService } from '../../engine/qa/qa-service.js';
+import type { RuleService } from '../../engine/detect/rule-service.js';
+import { validateRuleSet } from '../../engine/detect/rule-validate.js';
+import type { Store } from '../../engine/store/store.js';
+import type { LoadedScorecard } from '../../engine/qa/scorecard.js';
+import { parseScorecard } from '../../engine/qa/scorecard-loader.js';
+import { whatIf } from '../../engine/qa/what-if.js';
 
 const callIdParam = { type: 'object', required: ['callId'], properties: { callId: { type: 'string', minLength: 1, maxLength: 128 } } } as const;
 const itemId = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
@@ -30,7 +36,13 @@ interface ResultsQuery {
 }
 
 /** QA over REST: machine results with their evidence, inspectors' reviews, incident sheets (沟通单). */
-export function registerQaRoutes(app: FastifyInstance, qa: QaStore, service: QaService | null): void {
+export interface QaRouteDeps {
+  store: Store;
+  rules: RuleService;
+  scorecard: LoadedScorecard;
+}
+
+export function registerQaRoutes(app: FastifyInstance, qa: QaStore, service: QaService | null, deps: QaRouteDeps): void {
   app.get<{ Querystring: ResultsQuery }>(
     '/v1/qa/results',
     {
@@ -164,6 +176,80 @@ export function registerQaRoutes(app: FastifyInstance, qa: QaStore, service: QaS
         throw new EarshotError('EARSHOT_ERR_HTTP_BAD_REQUEST', 'closing a discussed incident needs the feedback as note');
       }
       return qa.updateIncident(req.params.id, req.body.status, req.body.by ?? null, req.body.note ?? null, Date.now());
+    },
+  );
+
+  interface WhatIfBody {
+    scorecard?: Record<string, unknown>;
+    rules?: { upsert?: Record<string, unknown>[]; disable?: string[] };
+    from?: string;
+    to?: string;
+    agentId?: string;
+    team?: string;
+    limit: number;
+  }
+  /**
+   * What-if: re-score stored calls under a changed scorecard (a whole scorecard object) and/or rule changes
+   * (rules to add or replace by id, ids to switch off), leaving every stored result as it is.
+   */
+  app.post<{ Body: WhatIfBody }>(
+    '/v1/qa/what-if',
+    {
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            scorecard: { type: 'object' },
+            rules: {
+              type: 'object', additionalProperties: false,
+              properties: { upsert: { type: 'array', maxItems: 500, items: { type: 'object' } }, disable: { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 64 } } },
+            },
+            from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 },
+            agentId: { type: 'string', maxLength: 128 }, team: { type: 'string', maxLength: 128 },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      let rules = deps.rules.active.rules.map((r) => ({ raw: r.rule as unknown, file: r.file }));
+      if (b.rules) {
+        const disable = new Set(b.rules.disable ?? []);
+        const upsert = b.rules.upsert ?? [];
+        const ids = new Set(upsert.map((r) => r.id));
+        rules = [...rules.filter((r) => !disable.has((r.raw as { id: string }).id) && !ids.has((r.raw as { id: string }).id)), ...upsert.map((raw) => ({ raw: raw as unknown, file: '(request)' }))];
+      }
+      const checked = b.rules ? validateRuleSet(rules) : null;
+      const requestErrors = checked?.errors.filter((e) => e.file === '(request)') ?? [];
+      if (requestErrors.length > 0) {
+        throw new EarshotError('EARSHOT_ERR_RULE_INVALID', requestErrors.map((e) => `rule "${e.ruleId ?? '?'}" field "${e.field}": ${e.reason}`).join('; '));
+      }
+      const ruleIds = new Set((checked ? checked.rules.map((r) => r.rule.id) : deps.rules.active.rules.map((r) => r.rule.id)));
+      let scorecard = deps.scorecard;
+      if (b.scorecard) {
+        const parsed = parseScorecard(JSON.stringify(b.scorecard), 'request.json', ruleIds);
+        if (!parsed.loaded) throw new EarshotError('EARSHOT_ERR_SCORECARD_INVALID', parsed.errors.map((e) => `field "${e.field}": ${e.reason}`).join('; '));
+        scorecard = parsed.loaded;
+      } else if (checked) {
+        // The active scorecard must still find its rules in the changed set.
+        const parsed = parseScorecard(JSON.stringify(deps.scorecard.scorecard), 'active scorecard', ruleIds);
+        if (!parsed.loaded) throw new EarshotError('EARSHOT_ERR_SCORECARD_INVALID', parsed.errors.map((e) => `field "${e.field}": ${e.reason}`).join('; '));
+      }
+      return whatIf(
+        { store: deps.store, qa, scorecard: deps.scorecard },
+        {
+          ...(b.scorecard ? { scorecard } : {}),
+          ...(checked ? { rules: checked.rules.map((r) => r.rule) } : {}),
+          ...(b.from !== undefined ? { from: parseTime(b.from, 'from')! } : {}),
+          ...(b.to !== undefined ? { to: parseTime(b.to, 'to')! } : {}),
+          ...(b.agentId !== undefined ? { agentId: b.agentId } : {}),
+          ...(b.team !== undefined ? { team: b.team } : {}),
+          limit: b.limit,
+        },
+      );
     },
   );
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../engine/paths.js';
 import type { QaScoredEvent } from '../../engine/events.js';
 import { startCall } from '../../gateway/native/client.js';
 import { SCRIPTED_CALL, sendScript, type ScriptTurn } from '../fixtures/scripted-calls.js';
@@ -81,6 +84,30 @@ describe('QA: every ended call scored on the scorecard', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'EARSHOT_ERR_QA_REVIEW_INVALID', message: expect.stringContaining('takes 0 to 5 points') });
     expect((await fetch(`${server.url}/v1/qa/results/nope`)).status).toBe(404);
+  });
+
+  it('what-if: re-scores stored calls under a changed scorecard or rule set, leaving stored results as they were', async () => {
+    const post = (body: unknown) => fetch(`${server.url}/v1/qa/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const scorecard = (await import('yaml')).parse(readFileSync(join(packageRoot(import.meta.url), 'knowledge/scorecards/bank-card-centre.yaml'), 'utf8')) as { passMark: number };
+    const lower = await post({ scorecard: { ...scorecard, passMark: 70 } });
+    expect(lower.status).toBe(200);
+    expect(await lower.json()).toMatchObject({ calls: 2, current: { passRate: 0.5, mean: 86.25 }, whatIf: { passRate: 1, mean: 86.25 }, delta: { passRate: 0.5 }, rescoredFrom: 'live alerts' });
+
+    // A narrower forbidden-phrase list: 你先听我说完 no longer counts, the call gains its 5 points back.
+    const rules = await post({ rules: { upsert: [{ id: 'forbidden-phrase', kind: 'phrase', description: '服务忌语 — narrower', channel: 'agent', severity: 'warning', notify: 'both', phrases: ['你先听我说完好不好'] }] } });
+    const report = (await rules.json()) as { changed: { callId: string; total: number; newTotal: number }[]; rescoredFrom: string; items: { itemId: string; failureRate: number; newFailureRate: number }[] };
+    expect(report.rescoredFrom).toBe('replayed utterances');
+    expect(report.changed).toEqual([{ callId: 'qa-1', agentId: 'a-1', total: 72.5, newTotal: 77.5, passed: false, newPassed: false }]);
+    expect(report.items.find((i) => i.itemId === 'forbidden-phrases')).toMatchObject({ failureRate: 0.5, newFailureRate: 0 });
+
+    const broken = await post({ rules: { disable: ['talkover'] } });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ code: 'EARSHOT_ERR_SCORECARD_INVALID', message: expect.stringContaining('names no rule of the active rule set ("talkover")') });
+    const badRule = await post({ rules: { upsert: [{ id: 'x', kind: 'phrase' }] } });
+    expect(await badRule.json()).toMatchObject({ code: 'EARSHOT_ERR_RULE_INVALID' });
+
+    expect(server.qaStore.getResult('qa-1')!.result.total).toBe(72.5);
+    expect(server.qaStore.listResults({ limit: 10 }).map((r) => r.result.total)).toEqual([100, 72.5]);
   });
 
   it('opens an incident sheet for each critical alert and walks its status', async () => {
