@@ -14,8 +14,10 @@ export type ArticleInput = Omit<Article, 'origin' | 'updatedAt' | 'keySentences'
 
 /**
  * The knowledge base as the product serves it: articles from the KB folder (read-only here, reloaded when
- * the files change) plus articles created over the API (persisted in the store), in one index that is
- * rebuilt and swapped whole on every change, so a search never sees half a reload.
+ * the files change) plus articles created over the API (persisted in the store), in one index. A change
+ * updates only the articles it touches (an API write, the files that changed); the index is rebuilt and
+ * swapped whole only when the synonym groups change, since they shape every article's terms. Each update is
+ * synchronous, so a search never sees half of one.
  */
 export interface KnowledgeService {
   search(query: string, k: number): SearchHit[];
@@ -47,14 +49,47 @@ export function createKnowledgeService(dir: string, store: KbStore, log: Logger,
     index = next;
   }
 
+  /** An article's content, without the file time (a touched file with the same content changes nothing). */
+  const content = (a: Article): string => JSON.stringify({ ...a, updatedAt: 0 });
+
+  /** Brings the index from the current file articles to `next`: upserts what changed, removes what went. */
+  function applyFiles(next: Article[]): number {
+    const before = new Map(files.map((a) => [a.id, a]));
+    let changed = 0;
+    for (const a of next) {
+      const old = before.get(a.id);
+      before.delete(a.id);
+      if (old && content(old) === content(a)) continue;
+      index.upsert(a);
+      changed++;
+    }
+    for (const id of before.keys()) {
+      // A file article gone: an API article of the same id (shadowed until now) takes its place.
+      const api = store.apiArticles().find((x) => x.id === id);
+      if (api) index.upsert(api);
+      else index.remove(id);
+      changed++;
+    }
+    files = next;
+    return changed;
+  }
+
+  let loaded = false;
   function reload(): void {
     const result = loadKnowledgeBase(dir);
-    files = result.articles;
-    synonyms = result.synonyms;
     loadErrors = result.errors;
     for (const e of loadErrors) log.warn({ code: 'EARSHOT_ERR_KB_INVALID', file: e.file, line: e.line, field: e.field, reason: e.reason }, 'knowledge-base article rejected');
-    rebuild();
-    log.info({ articles: index.size, rejected: loadErrors.length }, 'knowledge base loaded');
+    const started = performance.now();
+    if (!loaded || JSON.stringify(result.synonyms) !== JSON.stringify(synonyms)) {
+      files = result.articles;
+      synonyms = result.synonyms;
+      rebuild();
+      loaded = true;
+      log.info({ articles: index.size, rejected: loadErrors.length, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');
+    } else {
+      const changed = applyFiles(result.articles);
+      log.info({ articles: index.size, changed, rejected: loadErrors.length, ms: Math.round(performance.now() - started) }, 'knowledge base updated');
+    }
   }
 
   reload();
@@ -94,7 +129,7 @@ export function createKnowledgeService(dir: string, store: KbStore, log: Logger,
       if (index.get(input.id)) throw new EarshotError('EARSHOT_ERR_KB_CONFLICT', `article "${input.id}" exists`);
       const article = toArticle(input);
       store.putArticle(article);
-      rebuild();
+      index.upsert(article);
       return article;
     },
     update(id, input) {
@@ -103,14 +138,14 @@ export function createKnowledgeService(dir: string, store: KbStore, log: Logger,
       if (input.id !== id) throw new EarshotError('EARSHOT_ERR_KB_CONFLICT', `body id "${input.id}" differs from "${id}"`);
       const article = toArticle(input);
       store.putArticle(article);
-      rebuild();
+      index.upsert(article);
       return article;
     },
     remove(id) {
       mustExist(id);
       writable(id);
       store.deleteArticle(id);
-      rebuild();
+      index.remove(id);
     },
     addFeedback(id, fb) {
       mustExist(id);
