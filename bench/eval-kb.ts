@@ -138,6 +138,10 @@ for (const form of ['hanzi', 'pinyin'] as const) {
   const s = scale.search[form];
   say(`  ${pad(form, 7)} search p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  max ${s.maxMs} ms   (first pass, computing impacts: p50 ${scale.firstPass[form].p50Ms} p99 ${scale.firstPass[form].p99Ms})`);
 }
+if (scale.update) {
+  const u = scale.update;
+  say(`  one article changed in the built index: upsert p50 ${u.upsertP50Ms} ms p99 ${u.upsertP99Ms} ms; first search after it p50 ${u.firstSearchP50Ms} ms p99 ${u.firstSearchP99Ms} ms (${u.count} changes)`);
+}
 
 // ---- 5. flexsearch as a candidate stage --------------------------------------------------------------------
 const flex = flexsearchCandidates(big, forms.hanzi.slice(0, 1000), base);
@@ -174,6 +178,9 @@ say(
     p99Ms: hanzi.p99Ms,
     bqAccuracy: bq.hanzi.accuracy,
     bqPinyinAccuracy: bq.pinyin.accuracy,
-    kb10k: { buildS: scale.buildS, heapMB: scale.heapMB, rssMB: scale.rssMB, p50Ms: scale.search.hanzi.p50Ms, p99Ms: scale.search.hanzi.p99Ms, pinyinP99Ms: scale.search.pinyin.p99Ms },
+    kb10k: {
+      buildS: scale.buildS, heapMB: scale.heapMB, rssMB: scale.rssMB, p50Ms: scale.search.hanzi.p50Ms, p99Ms: scale.search.hanzi.p99Ms, pinyinP99Ms: scale.search.pinyin.p99Ms,
+      ...(scale.update ? { upsertP50Ms: scale.update.upsertP50Ms, upsertP99Ms: scale.update.upsertP99Ms, searchAfterUpsertP99Ms: scale.update.firstSearchP99Ms } : {}),
+    },
   }),
 );

@@ -35,6 +35,8 @@ export interface ScaleFigures {
   heapMB: number;
   rssMB: number;
   search: Record<'hanzi' | 'pinyin', { p50Ms: number; p99Ms: number; maxMs: number }>;
+  /** One article changed in the built index (what an API write or an edited file costs), and the first search after it. */
+  update: { count: number; upsertP50Ms: number; upsertP99Ms: number; firstSearchP50Ms: number; firstSearchP99Ms: number } | null;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface ScaleFigures {
  * which a KB that is searched all day pays once per change, not per search.
  */
 export function measureScale(
-  build: (articles: readonly Article[]) => { search(q: string, o?: { k?: number }): unknown },
+  build: (articles: readonly Article[]) => { search(q: string, o?: { k?: number }): unknown; upsert?(a: Article): void },
   articles: readonly Article[],
   queries: Record<'hanzi' | 'pinyin', readonly string[]>,
 ): ScaleFigures & { firstPass: Record<'hanzi' | 'pinyin', { p50Ms: number; p99Ms: number }> } {
@@ -71,6 +73,23 @@ export function measureScale(
       else search[form] = { p50Ms: r2(q(lat, 0.5)), p99Ms: r2(q(lat, 0.99)), maxMs: r2(lat[lat.length - 1] ?? 0) };
     }
   }
+  let update: ScaleFigures['update'] = null;
+  if (index.upsert) {
+    const up: number[] = [];
+    const first: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const a = articles[(i * 97) % articles.length]!;
+      let s = performance.now();
+      index.upsert({ ...a, answer: `${a.answer}（更新${i}）` });
+      up.push(performance.now() - s);
+      s = performance.now();
+      index.search(queries.hanzi[i % queries.hanzi.length]!, { k: 5 });
+      first.push(performance.now() - s);
+    }
+    up.sort((a, b) => a - b);
+    first.sort((a, b) => a - b);
+    update = { count: up.length, upsertP50Ms: r2(q(up, 0.5)), upsertP99Ms: r2(q(up, 0.99)), firstSearchP50Ms: r2(q(first, 0.5)), firstSearchP99Ms: r2(q(first, 0.99)) };
+  }
   return {
     articles: articles.length,
     buildS: r2(buildS),
@@ -78,5 +97,6 @@ export function measureScale(
     rssMB: Math.round((after.rss - before.rss) / 2 ** 20),
     search,
     firstPass,
+    update,
   };
 }
