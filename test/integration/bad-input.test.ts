@@ -90,11 +90,12 @@ describe('bad input on the audio socket', () => {
     while (sent < goodFrames.length) good.sendAudio(goodFrames[sent++]!);
     const stopped = await good.stop();
     expect(stopped).toMatchObject({ callId: 'good-1', endReason: 'stop' });
+    await tap.waitFor((e) => e.type === 'qa.scored' && e.callId === 'good-1');
     const events = tap.events.filter((e) => e.callId === 'good-1');
     // Dead air only among the alerts: the rule pack's other rules (greeting, disclosure…) judge this call too.
     const core = events.filter((e) => !e.type.startsWith('utterance.') && !(e.type === 'alert' && e.ruleId !== 'dead-air'));
     expect(core.map((e) => e.type)).toEqual([
-      'call.started', 'metric', 'metric', 'alert', 'alert', 'call.ended',
+      'call.started', 'metric', 'metric', 'alert', 'alert', 'call.ended', 'qa.scored',
     ]);
     // Both channels' speech was recognised (the embedded pinyin model).
     const finals = events.filter((e) => e.type === 'utterance.final');

@@ -50,13 +50,15 @@ describe('a server killed mid-call', () => {
 
       const server = await startTestServer(data.dir);
       try {
+        await server.qa!.idle(); // the recovered call is scored too
         const stored = (await (await fetch(`${server.url}/v1/calls/crash-1/events`)).json()) as { events: CallEvent[] };
         expect(stored.events.slice(0, published.length)).toEqual(published);
         // 我的卡被吞了 gets a knowledge suggestion from the sample knowledge base.
-        expect(stored.events.map((e) => e.type)).toEqual(['call.started', 'utterance.final', 'suggestion', 'utterance.final', 'metric', 'call.ended']);
-        expect(stored.events.at(-1)).toMatchObject({ type: 'call.ended', seq: 6, endReason: 'server-restart', durationMs: 5000 });
+        expect(stored.events.map((e) => e.type)).toEqual(['call.started', 'utterance.final', 'suggestion', 'utterance.final', 'metric', 'call.ended', 'qa.scored']);
+        expect(stored.events[5]).toMatchObject({ type: 'call.ended', seq: 6, endReason: 'server-restart', durationMs: 5000 });
+        expect(stored.events[6]).toMatchObject({ type: 'qa.scored', seq: 7 });
         const record = await (await fetch(`${server.url}/v1/calls/crash-1`)).json();
-        expect(record).toMatchObject({ status: 'ended', endReason: 'server-restart', lastSeq: 6 });
+        expect(record).toMatchObject({ status: 'ended', endReason: 'server-restart', lastSeq: 7 });
       } finally {
         await server.close();
       }

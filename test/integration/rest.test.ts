@@ -41,12 +41,13 @@ describe('REST API', () => {
   });
 
   it('returns one call and its events, filtered by type and position', async () => {
+    await server.qa!.idle();
     expect((await get('/v1/calls/r-1')).body).toMatchObject({ callId: 'r-1', agentId: 'a-1', protocol: 'native-ws', audio: { encoding: 'mulaw' } });
     const events = (await get('/v1/calls/r-1/events')).body.events as CallEvent[];
     // 我要挂失 is a need the sample knowledge base answers: a suggestion follows the utterance.
-    expect(events.map((e) => e.type)).toEqual(['call.started', 'utterance.final', 'suggestion', 'call.ended']);
+    expect(events.map((e) => e.type)).toEqual(['call.started', 'utterance.final', 'suggestion', 'call.ended', 'qa.scored']);
     expect((await get('/v1/calls/r-1/events?types=utterance.final')).body.events).toMatchObject([{ type: 'utterance.final', text: '我要挂失' }]);
-    expect((await get('/v1/calls/r-1/events?afterSeq=3')).body.events).toMatchObject([{ type: 'call.ended', seq: 4 }]);
+    expect((await get('/v1/calls/r-1/events?afterSeq=3')).body.events).toMatchObject([{ type: 'call.ended', seq: 4 }, { type: 'qa.scored', seq: 5 }]);
   });
 
   it('answers 404 and 400 with a code and a reason', async () => {

@@ -30,7 +30,10 @@ beforeAll(async () => {
   - { id: stalled, kind: phrase, description: 停滞 — test, channel: agent, severity: warning, notify: agent, fuzziness: fuzzy, phrases: [交易几乎停滞] }
   - { id: wrong-side, kind: phrase, description: 错误声道 — test, channel: agent, severity: info, notify: none, phrases: [身体健康] }
 `);
-  server = await startTestServer(data.dir, { keywordsFile: keywords, vad: 'silero', analysisWorkers: 2, rulesDir: rules });
+  // A scorecard judged by those rules (the default one names the default pack's rules).
+  const scorecardFile = join(data.dir, 'scorecard.yaml');
+  writeFileSync(scorecardFile, 'id: speech\nversion: "1"\nname: speech\npassMark: 85\nsections:\n  - id: s\n    name: S\n    items:\n      - { id: stalled, name: stalled, points: 100, deduct: [{ rule: stalled, points: 50 }] }\n');
+  server = await startTestServer(data.dir, { keywordsFile: keywords, vad: 'silero', analysisWorkers: 2, rulesDir: rules, scorecardFile });
   tap = await tapEvents(server.wsUrl);
 });
 afterAll(async () => {
