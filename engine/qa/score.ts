@@ -64,7 +64,7 @@ export interface CallForScoring {
 const saidCache = new WeakMap<ScorecardItem, CompiledPhraseSet>();
 
 /** Rule alerts grouped: occurrences per rule and the evidence of each alert. */
-function alertsByRule(alerts: readonly AlertEvent[]): Map<string, { count: number; evidence: Evidence[] }> {
+function alertsByRule(alerts: readonly AlertEvent[]): Map<string, { count: number; alerts: number; evidence: Evidence[] }> {
   const byAlert = new Map<string, AlertEvent>();
   for (const a of alerts) {
     if (a.status === 'resolved') continue;
@@ -72,11 +72,12 @@ function alertsByRule(alerts: readonly AlertEvent[]): Map<string, { count: numbe
     // The latest update carries the count and the newest span; the raise carries the first quote.
     if (!prev || (a.occurrences ?? 1) >= (prev.occurrences ?? 1)) byAlert.set(a.alertId, prev ? { ...a, matchedText: prev.matchedText ?? a.matchedText, startMs: prev.startMs } : a);
   }
-  const out = new Map<string, { count: number; evidence: Evidence[] }>();
+  const out = new Map<string, { count: number; alerts: number; evidence: Evidence[] }>();
   for (const a of byAlert.values()) {
-    const g = out.get(a.ruleId) ?? { count: 0, evidence: [] };
+    const g = out.get(a.ruleId) ?? { count: 0, alerts: 0, evidence: [] };
     const occurrences = a.occurrences ?? 1;
     g.count += occurrences;
+    g.alerts++;
     g.evidence.push({
       ruleId: a.ruleId, alertId: a.alertId, quote: a.matchedText ?? a.message, message: a.message, channel: a.channel,
       startMs: a.startMs, endMs: a.endMs, occurrences,
@@ -146,9 +147,10 @@ export function scoreCall(card: LoadedScorecard, call: CallForScoring): QaResult
       for (const rp of parts) {
         const g = rules.get(rp.rule);
         if (!g || g.count === 0) continue;
-        const n = Math.min(g.count, rp.max ?? Infinity);
+        const found = rp.per === 'alert' ? g.alerts : g.count;
+        const n = Math.min(found, rp.max ?? Infinity);
         sum += n * rp.points;
-        why.push(`${rp.rule} ×${n}${n < g.count ? ` (of ${g.count}, capped)` : ''} × ${rp.points}`);
+        why.push(`${rp.rule} ×${n}${n < found ? ` (of ${found}, capped)` : ''} × ${rp.points}`);
         evidence.push(...g.evidence);
       }
       if (kind === 'score') {

@@ -69,7 +69,8 @@ export function validateScorecard(raw: Json, ruleIds: ReadonlySet<string>): Scor
         list.forEach((rp, ri) => {
           const rpp = `${ip}.${key}[${ri}]`;
           if (!isObject(rp)) return c.fail(rpp, 'must be { rule, points, max }');
-          c.known(rpp, ['rule', 'points', 'max']);
+          c.known(rpp, ['rule', 'points', 'max', 'per']);
+          c.oneOf(`${rpp}.per`, ['occurrence', 'alert'], false);
           rule(`${rpp}.rule`, rp.rule);
           c.num(`${rpp}.points`, true, 0, 100);
           c.int(`${rpp}.max`, false, 1, 1000);

@@ -8,11 +8,15 @@ import type { PhraseSet, RuleChannel } from '../detect/rule.js';
 /** `score` items make up the base total; `bonus` items add (加分); `penalty` items subtract (减分). */
 export type ItemKind = 'score' | 'bonus' | 'penalty';
 
-/** Points per occurrence of a rule's alerts, up to `max` occurrences (counts with caps). */
+/**
+ * Points per occurrence of a rule's alerts, up to `max` (counts with caps). `per: alert` counts alerts
+ * instead: repeats merged into one alert within the rule's cooldown are one episode (a fast-speaking stretch).
+ */
 export interface RulePoints {
   rule: string;
   points: number;
   max?: number;
+  per?: 'occurrence' | 'alert';
 }
 
 /** The item is not applicable unless this happened in the call: a rule fired, or a phrase was said. */

@@ -1,4 +1,6 @@
-import type { Channel } from '../../events.js';
+import type { Channel, EndReason } from '../../events.js';
+
+const ABNORMAL_ENDS: ReadonlySet<EndReason> = new Set(['socket-closed', 'protocol-error', 'server-shutdown', 'server-restart']);
 import { channelMatches, type CompiledRule, type KindOptions } from '../evaluator.js';
 import { compilePhraseSet } from '../phrase-set.js';
 import type { AbsenceRule } from '../rule.js';
@@ -14,7 +16,7 @@ interface OpenWindow {
  * had time to arrive: `windowGraceMs`, or when the channel stops speaking), at the call's end for `lastMs`
  * and window-less rules, or `withinMs` after each hit of `afterRule`. A window cut short by the end of the
  * call is judged when it is a fixed span (toMs) and the call lasted `minCallMs`, or, after `afterRule`, when
- * the channel spoke inside it without the phrase.
+ * the channel spoke inside it without the phrase — unless the call was cut off (socket closed, server stopped).
  */
 export function compileAbsence(rule: AbsenceRule, options: KindOptions): CompiledRule<AbsenceRule> {
   const set = compilePhraseSet(rule);
@@ -86,8 +88,11 @@ export function compileAbsence(rule: AbsenceRule, options: KindOptions): Compile
             if (!win.satisfied && nowMs >= minCallMs) missing(win, nowMs);
           }
         },
-        finish(endMs) {
+        finish(endMs, reason) {
           if (endMs < minCallMs) return;
+          // A call cut off (the line dropped, the server stopped) had no chance to close: what the end of the
+          // call should hold is not judged, nor what the rest of it could still have brought.
+          if (ABNORMAL_ENDS.has(reason)) return;
           if (w.lastMs !== undefined) {
             if (!said.some((t) => t >= endMs - w.lastMs!)) missing({ fromMs: Math.max(0, endMs - w.lastMs), toMs: endMs, satisfied: false }, endMs);
             return;
