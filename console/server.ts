@@ -13,6 +13,7 @@ import type { KnowledgeService } from '../knowledge/service.js';
 import type { RuleService } from '../engine/detect/rule-service.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerQaRoutes } from './routes/qa.js';
+import { registerReportRoutes } from './routes/reports.js';
 import type { QaStore } from '../engine/qa/qa-store.js';
 import type { QaService } from '../engine/qa/qa-service.js';
 import type { LoadedScorecard } from '../engine/qa/scorecard.js';
@@ -73,5 +74,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerKbRoutes(app, deps.kb);
   registerRuleRoutes(app, deps.rules);
   registerQaRoutes(app, deps.qaStore, deps.qa, { store: deps.store, rules: deps.rules, scorecard: deps.scorecard });
+  registerReportRoutes(app, deps.qaStore, deps.scorecard);
   registerEventsSocket(app, deps.bus, deps.eventsMaxBufferedBytes, deps.log);
 }

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { QaResult } from './score.js';
+import { openReportQueries, type ReportQueries } from './report-queries.js';
 
 export interface ReviewItem {
   itemId: string;
@@ -68,7 +69,8 @@ export interface StoredResult {
   review: Review | null;
 }
 
-export interface QaStore {
+/** The calibration and report queries (report-queries.ts) ride on the same connection. */
+export interface QaStore extends ReportQueries {
   /** Writes the result unless the call has one; true when written. */
   putResult(result: QaResult, scoredAt: number): boolean;
   getResult(callId: string): StoredResult | undefined;
@@ -184,6 +186,7 @@ export function openQaStore(db: Database): QaStore {
   let incidents = (db.prepare('SELECT COUNT(*) AS n FROM qa_incidents').get() as { n: number }).n;
 
   return {
+    ...openReportQueries(db),
     putResult(result, scoredAt) {
       const failed = result.items.filter((i) => i.kind === 'score' && (i.status === 'deducted' || i.status === 'failed' || i.status === 'veto')).map((i) => i.itemId);
       const info = insertResult.run({
