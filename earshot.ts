@@ -11,7 +11,8 @@ import { recordEvents } from './engine/store/recorder.js';
 import { openSqliteStore } from './engine/store/sqlite-store.js';
 import type { Store } from './engine/store/store.js';
 import { registerConsole } from './console/server.js';
-import { registerAudioGateway } from './gateway/ws-routes.js';
+import { registerWebSocketGateways } from './gateway/register.js';
+import { createAudioAuth, loadTenants } from './gateway/auth.js';
 import { createAssistFactory } from './engine/assist/call-assist.js';
 import { openKbStore } from './knowledge/kb-store.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
@@ -44,6 +45,7 @@ export interface Earshot {
  * HTTP, the audio and events WebSockets and the console. docs/lifecycle.md maps each stage of a call.
  */
 export async function startEarshot(config: EarshotConfig, log: Logger = createLogger(config.logLevel)): Promise<Earshot> {
+  const tenants = config.apiKeysFile ? loadTenants(config.apiKeysFile) : [];
   const store = openSqliteStore(config.dataDir);
   const bus = createInProcessBus(log);
   recordEvents(bus, store); // first subscriber: an event is stored before any socket sees it
@@ -87,7 +89,9 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     // ws's own limit is only the backstop on memory.
     options: { maxPayload: 4 * Math.max(config.maxFrameBytes, config.maxTextFrameBytes) },
   });
-  registerAudioGateway(app, registry, config, log.child({ component: 'gateway' }));
+  const auth = createAudioAuth(tenants);
+  if (auth.mode === 'loopback-only') log.warn('no API keys configured (--api-keys-file): audio endpoints accept loopback clients only');
+  registerWebSocketGateways(app, { registry, auth, config, log: log.child({ component: 'gateway' }) });
   registerConsole(app, { bus, store, kb, rules, qaStore, qa, scorecard: scorecardLoad.loaded, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {

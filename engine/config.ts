@@ -55,9 +55,17 @@ export interface EarshotConfig {
   readonly scorecardFile: string;
   /** Run the QA worker in this process (score calls as they end, and those that ended while none ran). */
   readonly qa: 'yes' | 'no';
+  /** Tenants and their API keys for the audio endpoints; '' (none): audio from loopback clients only. */
+  readonly apiKeysFile: string;
+  /** Messages a second one audio connection may send (two seconds' burst). */
+  readonly maxMessageRate: number;
+  /** gRPC port (native StreamCall and Google Speech-compatible StreamingRecognize); 0: any free port. */
+  readonly grpcPort: number;
+  /** Serve gRPC. */
+  readonly grpc: 'yes' | 'no';
 }
 
-type Kind = 'int' | 'string' | 'level' | 'enum';
+type Kind = 'int' | 'string' | 'optional-string' | 'level' | 'enum';
 interface OptionSpec {
   flag: string;
   env: string;
@@ -95,6 +103,10 @@ export const OPTIONS: Record<keyof EarshotConfig, OptionSpec> = {
   rulesWatch: { flag: 'rules-watch', env: 'EARSHOT_RULES_WATCH', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'reload the rules when their files change' },
   scorecardFile: { flag: 'scorecard-file', env: 'EARSHOT_SCORECARD_FILE', kind: 'string', def: join(packageRoot(import.meta.url), 'knowledge', 'scorecards', 'bank-card-centre.yaml'), help: 'QA scorecard (YAML/JSON)' },
   qa: { flag: 'qa', env: 'EARSHOT_QA', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'score ended calls in this process' },
+  apiKeysFile: { flag: 'api-keys-file', env: 'EARSHOT_API_KEYS_FILE', kind: 'optional-string', def: '', help: 'tenants and API keys (JSON/YAML); none: loopback clients only' },
+  maxMessageRate: { flag: 'max-message-rate', env: 'EARSHOT_MAX_MESSAGE_RATE', kind: 'int', min: 10, max: 100_000, def: 500, help: 'messages a second per audio connection' },
+  grpcPort: { flag: 'grpc-port', env: 'EARSHOT_GRPC_PORT', kind: 'int', min: 0, max: 65535, def: 50051, help: 'gRPC port (0: any free port)' },
+  grpc: { flag: 'grpc', env: 'EARSHOT_GRPC', kind: 'enum', values: ['yes', 'no'], def: 'yes', help: 'serve the gRPC audio services' },
   lagWarnMs: { flag: 'lag-warn-ms', env: 'EARSHOT_LAG_WARN_MS', kind: 'int', min: 100, max: 600_000, def: 2000, help: 'analysis lag that raises a warning' },
   eventsMaxBufferedBytes: { flag: 'events-max-buffered-bytes', env: 'EARSHOT_EVENTS_MAX_BUFFERED_BYTES', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024, help: 'unsent bytes after which an event consumer is dropped' },
 };
@@ -109,6 +121,7 @@ function parseValue(key: string, spec: OptionSpec, raw: string | number, source:
     return n;
   }
   const s = String(raw).trim();
+  if (spec.kind === 'optional-string') return s;
   if (s === '') throw new EarshotError('EARSHOT_ERR_CONFIG_INVALID', `${key} (${source}) must not be empty`);
   const allowed = spec.kind === 'level' ? LEVELS : spec.kind === 'enum' ? spec.values ?? [] : null;
   if (allowed && !allowed.includes(s)) {
@@ -142,6 +155,7 @@ export function loadConfig(argv: readonly string[] = [], env: Readonly<Record<st
   out.kbDir = resolve(String(out.kbDir));
   out.rulesDir = resolve(String(out.rulesDir));
   out.scorecardFile = resolve(String(out.scorecardFile));
+  if (out.apiKeysFile !== '') out.apiKeysFile = resolve(String(out.apiKeysFile));
   return Object.freeze(out) as unknown as EarshotConfig;
 }
 

@@ -18,9 +18,9 @@ export interface NativeCallClient {
   readonly closed: Promise<CloseInfo>;
 }
 
-export function openSocket(url: string): Promise<WebSocket> {
+export function openSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -31,8 +31,8 @@ export function closedInfo(ws: WebSocket): Promise<CloseInfo> {
 }
 
 /** Opens `/v1/audio`, sends start and waits for `started`; rejects with the close reason if the server refuses. */
-export async function startCall(baseWsUrl: string, start: Omit<StartMessage, 'type'>, path = '/v1/audio'): Promise<NativeCallClient> {
-  const ws = await openSocket(baseWsUrl + path);
+export async function startCall(baseWsUrl: string, start: Omit<StartMessage, 'type'>, path = '/v1/audio', headers: Record<string, string> = {}): Promise<NativeCallClient> {
+  const ws = await openSocket(baseWsUrl + path, headers);
   const closed = closedInfo(ws);
   const messages: ServerMessage[] = [];
   const waiters: ((m: ServerMessage) => void)[] = [];
