@@ -5,14 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { capacityScenario } from './capacity.bench.js';
 import { runCalls, type CallsResult } from './calls.bench.js';
+import { kbScenario } from './kb.bench.js';
 import { rulesScenario } from './rules.bench.js';
 import { buildCallAudio, GAP_MS } from './lib/audio.js';
 import { waitForQuiet } from './lib/server.js';
 import { renderTable } from './lib/report.js';
 
 /**
- * `npm run bench [-- --scenario calls|capacity|rules|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
- *   --busy-retries 1 --server-args '--vad energy' --capacity-levels 10,20,30,40,60,80,100 --capacity-budget-s 690]`.
+ * `npm run bench [-- --scenario calls|capacity|rules|kb|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
+ *   --busy-retries 1 --server-args '--vad energy' --capacity-levels 10,20,30,40,60,80,100 --capacity-budget-s 690
+ *   --kb-connections 1,10 --kb-http-seconds 10 --kb-warmup-seconds 2]`.
  * calls: N concurrent simulated calls streaming stereo 8 kHz μ-law at real-time pace into one Earshot server
  * (a fresh child process per N); writes bench/results/calls.json and calls.md.
  * capacity (capacity.bench.ts): the most concurrent real-speech calls sustained in real time, what limits it,
@@ -21,6 +23,10 @@ import { renderTable } from './lib/report.js';
  * rules (rules.bench.ts): the rule engine's cost per utterance with the full default pack (in-process, µs) and
  * the utterance → alert latency at --calls concurrent text calls (default 200; the largest when a list is given)
  * of --seconds (default 60) against a server in the bench's own process; writes bench/results/rules.json and rules.md.
+ * kb (kb.bench.ts): `GET /v1/kb/search` with real user wordings under autocannon at --kb-connections (baseline
+ * `GET /healthz` at the same), and the utterance → suggestion latency at --calls concurrent text calls (default 50;
+ * the largest when a list is given) of --seconds (default 60), server in the bench's own process; writes
+ * bench/results/kb.json and kb.md.
  * The last stdout line is the figures as one JSON object (with `all`: every scenario's object in one).
  * Benchmarks report, they never assert timings.
  */
@@ -46,10 +52,13 @@ async function main(): Promise<void> {
       'capacity-drain-seconds': { type: 'string', default: '5' },
       'capacity-metric-interval-ms': { type: 'string', default: '1000' },
       'capacity-warmup-seconds': { type: 'string', default: '10' },
+      'kb-connections': { type: 'string', default: '1,10' },
+      'kb-http-seconds': { type: 'string', default: '10' },
+      'kb-warmup-seconds': { type: 'string', default: '2' },
     },
   });
   scenario = values.scenario;
-  if (!['calls', 'capacity', 'rules', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules or all, got ${scenario}`);
+  if (!['calls', 'capacity', 'rules', 'kb', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules, kb or all, got ${scenario}`);
   const callCounts = (values.calls ?? '10,50,200').split(',').map((s) => Number(s.trim()));
   const seconds = Number(values.seconds ?? '30');
   if (callCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--calls: positive integers separated by commas, got ${values.calls}`);
@@ -96,6 +105,20 @@ async function main(): Promise<void> {
   }
   if (scenario === 'rules') {
     await rules();
+    return;
+  }
+  const kbConnections = values['kb-connections'].split(',').map((s) => Number(s.trim()));
+  if (kbConnections.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--kb-connections: positive integers separated by commas, got ${values['kb-connections']}`);
+  const kbHttpSeconds = Number(values['kb-http-seconds']);
+  const kbWarmupSeconds = Number(values['kb-warmup-seconds']);
+  if (!(kbHttpSeconds >= 1) || !(kbWarmupSeconds >= 0)) throw new Error('--kb-http-seconds must be >= 1 and --kb-warmup-seconds >= 0');
+  const kb = () =>
+    kbScenario({
+      root, machine, calls: values.calls === undefined ? 50 : Math.max(...callCounts), seconds: values.seconds === undefined ? 60 : seconds, quietWaitMs,
+      connections: kbConnections, httpSeconds: kbHttpSeconds, warmupSeconds: kbWarmupSeconds, busyRetries,
+    });
+  if (scenario === 'kb') {
+    await kb();
     return;
   }
   const audio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), seconds);
@@ -146,7 +169,8 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(report) + '\n');
   if (scenario === 'all') {
     const cap = await capacity();
-    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: await rules() }) + '\n');
+    const rulesReport = await rules();
+    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: rulesReport, kb: await kb() }) + '\n');
   }
 }
 

@@ -71,7 +71,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
   let logLines = 0;
   const log = createLogger('warn', { write: (s: string) => void (logLines++, process.stderr.write(`[server] ${s}`)) });
   const config = loadConfig([], {}, {
-    host: '127.0.0.1', port: 0, dataDir, logLevel: 'warn', model: 'none', fetchModel: 'no', vad: 'energy', analysisWorkers: 1, rulesWatch: 'no', kbWatch: 'no',
+    host: '127.0.0.1', port: 0, dataDir, logLevel: 'warn', model: 'none', fetchModel: 'no', vad: 'energy', analysisWorkers: 1, rulesWatch: 'no', kbWatch: 'no', grpc: 'no',
   });
   const earshot = await startEarshot(config, log);
   const ws = earshot.url.replace('http', 'ws');

@@ -35,7 +35,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startServer(root: string, extraArgs: string[] = []): Promise<ServerChild> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-bench-'));
-  const args = ['--import', 'tsx', join(root, 'cli.ts'), '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
+  const args = ['--import', 'tsx', join(root, 'cli.ts'), '--port', String(port), '--grpc-port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const logTail: string[] = [];
   let logCount = 0;

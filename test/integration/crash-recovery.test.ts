@@ -14,7 +14,7 @@ afterEach(() => {
 
 /** Runs the real CLI in a child process and resolves with the console URL it prints. */
 function startCli(dataDir: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli.ts'), '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
+  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli.ts'), '--port', '0', '--grpc-port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
