@@ -7,6 +7,7 @@ import { capacityScenario } from './capacity.bench.js';
 import { runCalls, type CallsResult } from './calls.bench.js';
 import { kbScenario } from './kb.bench.js';
 import { rulesScenario } from './rules.bench.js';
+import { gatewaysMarkdown, gatewaysScenario } from './gateways.bench.js';
 import { buildCallAudio, GAP_MS } from './lib/audio.js';
 import { waitForQuiet } from './lib/server.js';
 import { renderTable } from './lib/report.js';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     },
   });
   scenario = values.scenario;
-  if (!['calls', 'capacity', 'rules', 'kb', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules, kb or all, got ${scenario}`);
+  if (!['calls', 'capacity', 'rules', 'kb', 'gateways', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules, kb, gateways or all, got ${scenario}`);
   const callCounts = (values.calls ?? '10,50,200').split(',').map((s) => Number(s.trim()));
   const seconds = Number(values.seconds ?? '30');
   if (callCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--calls: positive integers separated by commas, got ${values.calls}`);
@@ -121,6 +122,24 @@ async function main(): Promise<void> {
     await kb();
     return;
   }
+  const gateways = async (): Promise<unknown> => {
+    const gwCalls = values.calls === undefined ? 200 : Math.max(...callCounts);
+    const gwSeconds = values.seconds === undefined ? 20 : seconds;
+    const gwAudio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), gwSeconds);
+    const { rows } = await gatewaysScenario({ root, calls: gwCalls, audio: gwAudio, quietWaitMs });
+    const report = { bench: 'gateways', date: new Date().toISOString(), machine, setup: { calls: gwCalls, seconds: (gwAudio.frames * 20) / 1000 }, rows };
+    const md = gatewaysMarkdown(rows, gwCalls, report.setup.seconds);
+    const outDir = join(root, 'bench', 'results');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'gateways.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(outDir, 'gateways.md'), md);
+    process.stdout.write(`\n${md}\n${JSON.stringify(report)}\n`);
+    return report;
+  };
+  if (scenario === 'gateways') {
+    await gateways();
+    return;
+  }
   const audio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), seconds);
   const setup = {
     seconds: (audio.frames * 20) / 1000,
@@ -170,7 +189,8 @@ async function main(): Promise<void> {
   if (scenario === 'all') {
     const cap = await capacity();
     const rulesReport = await rules();
-    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: rulesReport, kb: await kb() }) + '\n');
+    const kbReport = await kb();
+    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: rulesReport, kb: kbReport, gateways: await gateways() }) + '\n');
   }
 }
 

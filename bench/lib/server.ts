@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface ServerChild {
   readonly pid: number;
   readonly port: number;
+  /** The gRPC port it was given (free when it started). */
+  readonly grpcPort: number;
   readonly dataDir: string;
   /** Log lines (warn and above at --log-level warn) and stderr lines of the server, the last 200. */
   readonly logTail: string[];
@@ -34,8 +36,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function startServer(root: string, extraArgs: string[] = []): Promise<ServerChild> {
   const port = await freePort();
+  const grpcPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-bench-'));
-  const args = ['--import', 'tsx', join(root, 'cli.ts'), '--port', String(port), '--grpc-port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
+  const args = ['--import', 'tsx', join(root, 'cli.ts'), '--port', String(port), '--grpc-port', String(grpcPort), '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const logTail: string[] = [];
   let logCount = 0;
@@ -94,7 +97,7 @@ export async function startServer(root: string, extraArgs: string[] = []): Promi
     await stop();
     throw err;
   }
-  return { pid: child.pid!, port, dataDir, logTail, logLines: () => logCount, exited: () => exit, stop };
+  return { pid: child.pid!, port, grpcPort, dataDir, logTail, logLines: () => logCount, exited: () => exit, stop };
 }
 
 let clockTicks: number | null = null;
