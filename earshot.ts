@@ -13,6 +13,7 @@ import type { Store } from './engine/store/store.js';
 import { registerConsole } from './console/server.js';
 import { registerWebSocketGateways } from './gateway/register.js';
 import { createAudioAuth, loadTenants } from './gateway/auth.js';
+import { startGrpcGateway, type GrpcGateway } from './gateway/grpc/server.js';
 import { createAssistFactory } from './engine/assist/call-assist.js';
 import { openKbStore } from './knowledge/kb-store.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
@@ -27,6 +28,8 @@ export interface Earshot {
   /** Base URL of the console and API, e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly port: number;
+  /** The gRPC port bound (`--grpc-port`; StreamCall and Google Speech StreamingRecognize); null with `--grpc no`. */
+  readonly grpcPort: number | null;
   readonly bus: EventBus;
   readonly store: Store;
   readonly registry: CallRegistry;
@@ -106,10 +109,35 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  let grpc: GrpcGateway | null = null;
+  if (config.grpc === 'yes') {
+    try {
+      grpc = await startGrpcGateway({
+        host: config.host,
+        port: config.grpcPort,
+        registry,
+        auth,
+        bus,
+        limits: config,
+        log: log.child({ component: 'gateway' }),
+      });
+    } catch (err) {
+      await app.close();
+      qa?.close();
+      await analysis.close();
+      kb.close();
+      rules.close();
+      store.close();
+      throw err;
+    }
+    log.info({ host: config.host, port: grpc.port }, 'gRPC audio services listening');
+  }
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${shownHost}:${port}`,
     port,
+    grpcPort: grpc?.port ?? null,
     bus,
     store,
     registry,
@@ -120,6 +148,10 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
     qa,
     close() {
       closing ??= (async () => {
+        // gRPC first: it stops taking streams and ends its own calls as server-shutdown while their clients
+        // still listen (each gets call.ended, then UNAVAILABLE). Cutting its connections before the registry
+        // ended those calls would store them as socket-closed.
+        await grpc?.close();
         await registry.endAll('server-shutdown');
         for (const client of app.websocketServer.clients) client.close(1001, 'EARSHOT_ERR_SHUTTING_DOWN: server is shutting down');
         await app.close();
