@@ -39,6 +39,37 @@ export const ERRORS = {
   EARSHOT_ERR_SHUTTING_DOWN: { message: 'server is shutting down', wsClose: 1001, httpStatus: 503, retryable: true },
   EARSHOT_ERR_INTERNAL: { message: 'internal error', wsClose: 1011, httpStatus: 500, retryable: true },
 
+  // Twilio Media Streams (/v1/twilio): 4600–4699.
+  EARSHOT_ERR_TWILIO_BINARY_FRAME: { message: 'Twilio Media Streams sends JSON text frames only, got a binary frame', wsClose: 4600 },
+  EARSHOT_ERR_TWILIO_BAD_MESSAGE: { message: 'Twilio message lacks a field or has one of the wrong type', wsClose: 4601 },
+  EARSHOT_ERR_TWILIO_BAD_START: { message: 'invalid Twilio start message', wsClose: 4602 },
+  EARSHOT_ERR_TWILIO_UNSUPPORTED_MEDIA_FORMAT: { message: 'Twilio mediaFormat is not audio/x-mulaw, 8000 Hz, 1 channel', wsClose: 4603 },
+  EARSHOT_ERR_TWILIO_BAD_PAYLOAD: { message: 'Twilio media payload is not base64', wsClose: 4604 },
+  EARSHOT_ERR_TWILIO_MESSAGE_BEFORE_START: { message: 'Twilio media, mark, dtmf or stop received before start', wsClose: 4605 },
+  EARSHOT_ERR_TWILIO_STREAM_MISMATCH: { message: "Twilio message names another stream than the start's streamSid", wsClose: 4606 },
+  EARSHOT_ERR_TWILIO_UNKNOWN_TRACK: { message: 'Twilio media on a track the start did not list', wsClose: 4607 },
+  EARSHOT_ERR_TWILIO_TIMESTAMP_JUMP: { message: 'Twilio media timestamp jumps too far ahead of its track', wsClose: 4608 },
+
+  // FreeSWITCH mod_audio_fork / jambonz listen (/v1/audio-fork): 4700–4799.
+  EARSHOT_ERR_AUDIO_FORK_SUBPROTOCOL: { message: 'offer the WebSocket subprotocol audio.drachtio.org or audio.jambonz.org', wsClose: 4700, httpStatus: 400 },
+  EARSHOT_ERR_AUDIO_FORK_BAD_METADATA: { message: 'invalid audio fork metadata (the first text frame)', wsClose: 4701 },
+  EARSHOT_ERR_AUDIO_FORK_AUDIO_BEFORE_METADATA: { message: 'audio frame received before the metadata text frame', wsClose: 4702 },
+
+  // Genesys Cloud AudioHook (/v1/audiohook): 4500–4599; signature checks are HTTP 401 before the upgrade.
+  EARSHOT_ERR_AUDIOHOOK_BAD_MESSAGE: { message: 'AudioHook message envelope is invalid', wsClose: 4500 },
+  EARSHOT_ERR_AUDIOHOOK_UNKNOWN_TYPE: { message: 'not an AudioHook client message type', wsClose: 4501 },
+  EARSHOT_ERR_AUDIOHOOK_BAD_PARAMETERS: { message: 'AudioHook message parameters are invalid', wsClose: 4502 },
+  EARSHOT_ERR_AUDIOHOOK_SEQUENCE: { message: 'AudioHook seq, serverseq or position out of order', wsClose: 4503 },
+  EARSHOT_ERR_AUDIOHOOK_SESSION_MISMATCH: { message: 'AudioHook message id is not the session id', wsClose: 4504 },
+  EARSHOT_ERR_AUDIOHOOK_UNEXPECTED_MESSAGE: { message: 'AudioHook message not allowed in the session state', wsClose: 4505 },
+  EARSHOT_ERR_AUDIOHOOK_AUDIO_NOT_EXPECTED: { message: 'AudioHook audio frame before opened, or while paused', wsClose: 4506 },
+  EARSHOT_ERR_AUDIOHOOK_UNSUPPORTED_MEDIA: { message: 'no offered AudioHook media format is supported', wsClose: 4507 },
+  EARSHOT_ERR_AUDIOHOOK_ORGANIZATION_MISMATCH: { message: 'open organizationId differs from the Audiohook-Organization-Id header', wsClose: 4508 },
+  EARSHOT_ERR_AUDIOHOOK_CLIENT_ERROR: { message: 'the AudioHook client reported an error and closed the session' },
+  EARSHOT_ERR_AUDIOHOOK_SIGNATURE_REQUIRED: { message: 'the AudioHook request must carry an HTTP message signature', httpStatus: 401 },
+  EARSHOT_ERR_AUDIOHOOK_SIGNATURE_INVALID: { message: 'the AudioHook HTTP message signature is not valid', httpStatus: 401 },
+  EARSHOT_ERR_AUDIOHOOK_SIGNATURE_EXPIRED: { message: 'the AudioHook HTTP message signature has expired', httpStatus: 401 },
+
   EARSHOT_ERR_MODEL_UNKNOWN: { message: 'no model of this name in models/manifest.json' },
   EARSHOT_ERR_MODEL_MISSING: { message: 'model file missing' },
   EARSHOT_ERR_MODEL_CHECKSUM: { message: 'model file does not match its SHA-256 checksum' },

@@ -48,6 +48,16 @@ describe('audio API keys', () => {
     expect(bearer('')).toBeUndefined();
   });
 
+  it('reads an optional AudioHook client secret (base64) per tenant', () => {
+    const secret = 'TXlTdXBlclNlY3JldEtleVRlbGxOby0xITJAMyM0JDU=';
+    const withSecret = parseTenants(`tenants: [{ id: g, keys: [${KEY_A}], clientSecret: "${secret}" }, { id: h, keys: [${KEY_B}] }]`, 'k.yaml');
+    const auth = createAudioAuth(withSecret);
+    expect(auth.clientSecret('g')).toEqual(Buffer.from(secret, 'base64'));
+    expect(auth.clientSecret('h')).toBeUndefined();
+    expect(() => parseTenants(`tenants: [{ id: g, keys: [${KEY_A}], clientSecret: "not base64!" }]`, 'k.yaml')).toThrow(/clientSecret must be base64 of 16 bytes/);
+    expect(() => parseTenants(`tenants: [{ id: g, keys: [${KEY_A}], clientSecret: "c2hvcnQ=" }]`, 'k.yaml')).toThrow(/clientSecret/);
+  });
+
   it('rejects bad key files with the field', () => {
     expect(() => parseTenants('tenants: []', 'k.yaml')).toThrow(/non-empty list/);
     expect(() => parseTenants('tenants: [{ id: a, keys: [short] }]', 'k.yaml')).toThrow(/keys\[0\] must be a string of 16 characters or more/);

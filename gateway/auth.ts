@@ -1,8 +1,9 @@
 /**
  * API keys for every audio endpoint, per tenant, and the per-key limit on concurrent calls. Keys come from
  * `--api-keys-file` (JSON or YAML: `tenants: [{ id, keys: [...], maxConcurrentCalls }]`, a key written as
- * `sha256:<hex>` or in clear). Without keys the embedded default accepts audio only from loopback clients,
- * and says so at start-up. Each protocol hands over the credential where its convention puts it (a header, a
+ * `sha256:<hex>` or in clear; an optional `clientSecret`, base64, verifies Genesys AudioHook request
+ * signatures). Without keys the embedded default accepts audio only from loopback clients, and says so at
+ * start-up. Each protocol hands over the credential where its convention puts it (a header, a
  * query parameter, gRPC metadata); this module only judges it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -16,6 +17,8 @@ export interface Tenant {
   /** SHA-256 digests of the tenant's keys. */
   keyHashes: Buffer[];
   maxConcurrentCalls: number;
+  /** Genesys AudioHook client secret (decoded from base64): request signatures are verified with it when set. */
+  clientSecret?: Buffer;
 }
 
 export interface Principal {
@@ -35,6 +38,8 @@ export interface AudioAuth {
   /** One more live call for the tenant; throws EARSHOT_ERR_TENANT_CALL_LIMIT past its limit. */
   admit(principal: Principal): Admission;
   liveCalls(tenant: string): number;
+  /** The tenant's AudioHook client secret, when one is configured (gateway/audiohook/signature.ts). */
+  clientSecret(tenant: string): Buffer | undefined;
 }
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
@@ -69,7 +74,7 @@ export function parseTenants(text: string, file: string): Tenant[] {
   if (!Array.isArray(list) || list.length === 0) fail('must hold "tenants": a non-empty list');
   const seen = new Set<string>();
   return (list as unknown[]).map((t, i) => {
-    const o = t as { id?: unknown; keys?: unknown; maxConcurrentCalls?: unknown };
+    const o = t as { id?: unknown; keys?: unknown; maxConcurrentCalls?: unknown; clientSecret?: unknown };
     if (typeof o?.id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(o.id)) fail(`tenants[${i}].id must be 1–64 of A-Z a-z 0-9 . _ -`);
     if (seen.has(o.id as string)) fail(`tenants[${i}].id "${o.id}" is used twice`);
     seen.add(o.id as string);
@@ -84,7 +89,15 @@ export function parseTenants(text: string, file: string): Tenant[] {
     });
     const max = o.maxConcurrentCalls ?? 1000;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) fail(`tenants[${i}].maxConcurrentCalls must be a positive integer`);
-    return { id: o.id as string, keyHashes, maxConcurrentCalls: max as number };
+    let clientSecret: Buffer | undefined;
+    if (o.clientSecret !== undefined) {
+      const b64 = o.clientSecret;
+      if (typeof b64 !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(b64) || Buffer.from(b64, 'base64').length < 16) {
+        fail(`tenants[${i}].clientSecret must be base64 of 16 bytes or more (the AudioHook integration's client secret)`);
+      }
+      clientSecret = Buffer.from(b64 as string, 'base64');
+    }
+    return { id: o.id as string, keyHashes, maxConcurrentCalls: max as number, ...(clientSecret ? { clientSecret } : {}) };
   });
 }
 
@@ -133,5 +146,6 @@ export function createAudioAuth(tenants: readonly Tenant[]): AudioAuth {
       };
     },
     liveCalls: (tenant) => live.get(tenant) ?? 0,
+    clientSecret: (tenant) => byId.get(tenant)?.clientSecret,
   };
 }

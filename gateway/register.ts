@@ -4,6 +4,9 @@ import type { EarshotConfig } from '../engine/config.js';
 import type { CallRegistry } from '../engine/session/registry.js';
 import type { AudioAuth } from './auth.js';
 import { registerAudioGateway } from './ws-routes.js';
+import { registerAudioHookGateway } from './audiohook/routes.js';
+import { registerTwilioGateway } from './twilio/routes.js';
+import { registerAudioForkGateway } from './audio-fork/routes.js';
 
 export interface GatewayDeps {
   registry: CallRegistry;
@@ -21,4 +24,7 @@ export interface GatewayDeps {
 export function registerWebSocketGateways(app: FastifyInstance, deps: GatewayDeps): void {
   registerAudioGateway(app, deps.registry, deps.auth, deps.config, deps.log.child({ protocol: 'native-ws' }));
   // Adapters: one line each.
+  registerAudioHookGateway(app, deps.registry, deps.auth, deps.config, deps.log.child({ protocol: 'genesys-audiohook' }));
+  registerTwilioGateway(app, deps.registry, deps.auth, deps.config, deps.log.child({ protocol: 'twilio-media-streams' }));
+  registerAudioForkGateway(app, deps.registry, deps.auth, deps.config, deps.log.child({ protocol: 'audio-fork' }));
 }
