@@ -1,7 +1,8 @@
+import { openCalls } from './open-calls.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { createAssistFactory } from '../../engine/assist/call-assist.js';
-import { openSocket, startCall, type NativeCallClient } from '../../gateway/native/client.js';
+import { openSocket, type NativeCallClient } from '../../gateway/native/client.js';
 import type { InProcessServer } from './kb-server.js';
 import type { KbTurn } from './kb-script.js';
 import { loadWindow, type LoadFigures } from './rules-load.js';
@@ -142,23 +143,8 @@ export async function runKbLatency(server: InProcessServer, o: KbLatencyOptions)
       }
     });
 
-    const connectErrors: string[] = [];
-    let unexpectedCloses = 0;
-    for (let b = 0; b < n; b += 25) {
-      await Promise.all(
-        Array.from({ length: Math.min(25, n - b) }, async (_, k) => {
-          const i = b + k;
-          try {
-            const c = await startCall(server.wsUrl, { callId: `${runId}-${i}`, agentId: `agent-${i}`, sampleRate: 8000, encoding: 'mulaw', channels: 2, channelRoles: ['customer', 'agent'] });
-            c.ws.on('error', () => {});
-            void c.closed.then(() => void (stopping || unexpectedCloses++));
-            clients[i] = c;
-          } catch (err) {
-            connectErrors.push(`call ${i}: ${(err as Error).message}`);
-          }
-        }),
-      );
-    }
+    const opened = await openCalls(server.wsUrl, runId, clients, () => stopping);
+    const connectErrors = opened.connectErrors;
 
     // Pace every call's utterances from one 5 ms scheduler loop (absolute schedule: no drift), as the rules bench does.
     const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -226,7 +212,7 @@ export async function runKbLatency(server: InProcessServer, o: KbLatencyOptions)
       ...paced,
       endedNormally,
       stopTimeouts,
-      unexpectedCloses,
+      unexpectedCloses: opened.unexpectedCloses(),
       eventsSocketClosedEarly,
       serverLogLines: server.logLines(),
     };

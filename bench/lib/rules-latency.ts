@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openCalls } from './open-calls.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { startEarshot } from '../../earshot.js';
 import { loadConfig } from '../../engine/config.js';
 import { createLogger } from '../../engine/log.js';
-import { openSocket, startCall, type NativeCallClient } from '../../gateway/native/client.js';
+import { openSocket, type NativeCallClient } from '../../gateway/native/client.js';
 import { loadWindow, type LoadFigures } from './rules-load.js';
 import type { ScriptTurn } from './rules-script.js';
 import { summarize, wallNow, type Summary } from './stats.js';
@@ -118,23 +119,8 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
       } else tally(otherAlerts, key);
     });
 
-    const connectErrors: string[] = [];
-    let unexpectedCloses = 0;
-    for (let b = 0; b < n; b += 25) {
-      await Promise.all(
-        Array.from({ length: Math.min(25, n - b) }, async (_, k) => {
-          const i = b + k;
-          try {
-            const c = await startCall(ws, { callId: `${runId}-${i}`, agentId: `agent-${i}`, sampleRate: 8000, encoding: 'mulaw', channels: 2, channelRoles: ['customer', 'agent'] });
-            c.ws.on('error', () => {});
-            void c.closed.then(() => void (stopping || unexpectedCloses++));
-            clients[i] = c;
-          } catch (err) {
-            connectErrors.push(`call ${i}: ${(err as Error).message}`);
-          }
-        }),
-      );
-    }
+    const opened = await openCalls(ws, runId, clients, () => stopping);
+    const connectErrors = opened.connectErrors;
 
     // Pace every call's utterances from one 5 ms scheduler loop (absolute schedule: no drift).
     const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -198,7 +184,7 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
       ...paced,
       endedNormally,
       stopTimeouts,
-      unexpectedCloses,
+      unexpectedCloses: opened.unexpectedCloses(),
       eventsSocketClosedEarly,
       serverClosed,
       serverLogLines: logLines,
