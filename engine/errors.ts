@@ -30,6 +30,7 @@ export const ERRORS = {
   EARSHOT_ERR_WS_MESSAGE_BEFORE_START: { message: 'utterance or stop received before the start message', wsClose: 4013 },
   EARSHOT_ERR_WS_FRAME_TOO_LARGE: { message: 'frame exceeds the size limit', wsClose: 1009 },
   EARSHOT_ERR_CALL_LIMIT: { message: 'too many concurrent calls', wsClose: 1013, httpStatus: 503, retryable: true },
+  EARSHOT_ERR_GRPC_BAD_MESSAGE: { message: 'gRPC message is not a valid protobuf of its type', httpStatus: 400 },
   EARSHOT_ERR_AUTH_REQUIRED: { message: 'an API key is required', wsClose: 4401, httpStatus: 401 },
   EARSHOT_ERR_AUTH_INVALID: { message: 'the API key is not valid', wsClose: 4402, httpStatus: 401 },
   EARSHOT_ERR_AUTH_LOOPBACK_ONLY: { message: 'audio is accepted from loopback clients only', wsClose: 4403, httpStatus: 403 },

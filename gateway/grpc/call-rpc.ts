@@ -246,7 +246,7 @@ export function serveCallRpc<Req extends object, Res>(
     if (state === 'done' || state === 'ending') return;
     try {
       rate.take();
-      if (isMalformed(req)) throw new EarshotError('EARSHOT_ERR_WS_BAD_JSON', `the message is not a valid protobuf of its type (${req.malformed.slice(0, 80)})`);
+      if (isMalformed(req)) throw new EarshotError('EARSHOT_ERR_GRPC_BAD_MESSAGE', `the message is not a valid protobuf of its type (${req.malformed.slice(0, 80)})`);
       protocol.onRequest(req);
     } catch (err) {
       rpc.fail(err);

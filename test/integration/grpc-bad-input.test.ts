@@ -200,8 +200,8 @@ describe('bad input on the gRPC services, while a good call streams', () => {
       expect([Status.INVALID_ARGUMENT, Status.FAILED_PRECONDITION], s.details).toContain(s.code);
       expect(s.details).toMatch(/^EARSHOT_ERR_[A-Z_]+: /);
     }
-    // Undecodable bytes were among them, and got the parse code.
-    expect(statuses.some((s) => s.details.startsWith('EARSHOT_ERR_WS_BAD_JSON: '))).toBe(true);
+    // Undecodable bytes were among them, and got their own code.
+    expect(statuses.some((s) => s.details.startsWith('EARSHOT_ERR_GRPC_BAD_MESSAGE: '))).toBe(true);
 
     // The good call never noticed: it ends normally, and nothing was left live.
     keepStreaming(goodFrames.length);
