@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faqQueries } from './eval/kb-data.js';
 import { sourceFingerprint, type Fingerprint } from './lib/fingerprint.js';
@@ -10,6 +9,7 @@ import { summarizeNs, type UsSummary } from './lib/rules-cost.js';
 import { loadWindow, type LoadFigures } from './lib/rules-load.js';
 import { rng } from './lib/rules-script.js';
 import { waitForQuiet } from './lib/server.js';
+import { publishResults } from './lib/results.js';
 
 /**
  * Knowledge scenario: what knowledge search costs over HTTP, and how fast a suggestion reaches the console.
@@ -315,12 +315,6 @@ export function renderKb(r: KbReport): string {
 /** Runs the scenario, writes bench/results/kb.{json,md}, prints the table and the JSON line. */
 export async function kbScenario(o: KbOptions): Promise<KbReport> {
   const report = await runKb(o);
-  const md = renderKb(report);
-  const outDir = join(o.root, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'kb.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(outDir, 'kb.md'), md);
-  process.stdout.write(`\n${md}\n`);
-  process.stdout.write(JSON.stringify(report) + '\n');
+  publishResults(o.root, 'kb', report, renderKb(report));
   return report;
 }

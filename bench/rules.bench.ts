@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRules, DEFAULT_KIND_OPTIONS } from '../engine/detect/compile.js';
 import { loadRules } from '../engine/detect/rule-loader.js';
@@ -8,6 +7,7 @@ import { runLatency, type LatencyResult } from './lib/rules-latency.js';
 import { loadWindow, type LoadFigures } from './lib/rules-load.js';
 import { buildScript, loadTurnTexts, TRIGGERS } from './lib/rules-script.js';
 import { waitForQuiet } from './lib/server.js';
+import { publishResults } from './lib/results.js';
 
 /**
  * Rules scenario: what the rule engine costs and how fast its alerts reach the console.
@@ -160,12 +160,6 @@ export function renderRules(r: RulesReport): string {
 /** Runs the scenario, writes bench/results/rules.{json,md}, prints the table and the JSON line. */
 export async function rulesScenario(o: RulesOptions): Promise<RulesReport> {
   const report = await runRules(o);
-  const md = renderRules(report);
-  const outDir = join(o.root, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'rules.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(outDir, 'rules.md'), md);
-  process.stdout.write(`\n${md}\n`);
-  process.stdout.write(JSON.stringify(report) + '\n');
+  publishResults(o.root, 'rules', report, renderRules(report));
   return report;
 }

@@ -11,6 +11,7 @@ import { gatewaysMarkdown, gatewaysScenario } from './gateways.bench.js';
 import { buildCallAudio, GAP_MS } from './lib/audio.js';
 import { waitForQuiet } from './lib/server.js';
 import { renderTable } from './lib/report.js';
+import { publishResults } from './lib/results.js';
 
 /**
  * `npm run bench [-- --scenario calls|capacity|rules|kb|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
@@ -128,12 +129,7 @@ async function main(): Promise<void> {
     const gwAudio = buildCallAudio(join(sharedDir, 'data', 'audio-zh'), gwSeconds);
     const { rows } = await gatewaysScenario({ root, calls: gwCalls, audio: gwAudio, quietWaitMs });
     const report = { bench: 'gateways', date: new Date().toISOString(), machine, setup: { calls: gwCalls, seconds: (gwAudio.frames * 20) / 1000 }, rows };
-    const md = gatewaysMarkdown(rows, gwCalls, report.setup.seconds);
-    const outDir = join(root, 'bench', 'results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'gateways.json'), JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(join(outDir, 'gateways.md'), md);
-    process.stdout.write(`\n${md}\n${JSON.stringify(report)}\n`);
+    publishResults(root, 'gateways', report, gatewaysMarkdown(rows, gwCalls, report.setup.seconds));
     return report;
   };
   if (scenario === 'gateways') {
