@@ -3,11 +3,12 @@
  * validation against the scorecard it is labelled for. Every problem is reported with its file, line and call
  * id; nothing here knows what the engine does with a call.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { readdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { CALL_END_REASONS, type EndReason } from '../../engine/events.js';
 import type { Scorecard, ScorecardItem } from '../../engine/qa/scorecard.js';
+import { isObject } from '../../engine/field-checker.js';
+import { readYamlSet } from './yaml-set.js';
 
 export interface QaTurn {
   startMs: number;
@@ -49,7 +50,7 @@ export class QaSetError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 
 export interface CardItem {
   item: ScorecardItem;
@@ -71,7 +72,6 @@ export function cardItems(card: Scorecard): CardItem[] {
 export function loadQaSet(dir: string, card: Scorecard, root: string): QaCall[] {
   const problems: string[] = [];
   const out: QaCall[] = [];
-  const seen = new Map<string, string>();
   const items = cardItems(card);
   let files: string[] = [];
   try {
@@ -82,40 +82,9 @@ export function loadQaSet(dir: string, card: Scorecard, root: string): QaCall[] 
     throw new QaSetError([`${relative(root, dir)}: cannot read the folder: ${(err as Error).message}`]);
   }
   if (files.length === 0) problems.push(`${relative(root, dir)}: no .yaml files`);
-  for (const name of files) {
-    const path = join(dir, name);
-    const file = relative(root, path);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true, prettyErrors: true, lineCounter: lines });
-    if (doc.errors.length > 0) {
-      const reported = new Set<string>();
-      for (const e of doc.errors) {
-        const msg = `${file}:${e.linePos?.[0]?.line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-        if (!reported.has(msg)) problems.push(msg);
-        reported.add(msg);
-      }
-      continue;
-    }
-    const listNode = isMap(doc.contents) ? doc.contents.get('calls', true) : undefined;
-    const data = doc.toJS() as unknown;
-    const list = isObject(data) ? data.calls : undefined;
-    if (!Array.isArray(list) || !isSeq(listNode)) {
-      problems.push(`${file}: must hold "calls:", a list of calls`);
-      continue;
-    }
-    list.forEach((raw: unknown, i: number) => {
-      const range = (listNode.items[i] as { range?: [number, number, number] } | undefined)?.range;
-      const line = range ? lines.linePos(range[0]).line : undefined;
-      const where = isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `call "${raw.id}"` : `call #${i + 1}`;
-      const bad = (msg: string): void => void problems.push(`${file}${line !== undefined ? `:${line}` : ''}: ${where}: ${msg}`);
-      if (isObject(raw) && typeof raw.id === 'string' && raw.id !== '') {
-        const dup = seen.get(raw.id);
-        if (dup !== undefined) bad(`id already used in ${dup}`);
-        else seen.set(raw.id, `${file}${line !== undefined ? `:${line}` : ''}`);
-      }
-      const c = parseCall(raw, bad, items, file);
-      if (c) out.push({ ...c, ...(line !== undefined ? { line } : {}) });
-    });
+  for (const it of readYamlSet(dir, root, files, 'calls', 'call', problems)) {
+    const c = parseCall(it.raw, it.bad, items, it.file);
+    if (c) out.push({ ...c, ...(it.line !== undefined ? { line: it.line } : {}) });
   }
   if (problems.length > 0) throw new QaSetError(problems);
   return out;

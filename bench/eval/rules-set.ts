@@ -3,11 +3,12 @@
  * and validation. Every problem is reported with its file and dialogue id; nothing here knows what the engine
  * does with a dialogue.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { readdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { CALL_END_REASONS, type EndReason } from '../../engine/events.js';
 import { RULE_KINDS, type Rule, type RuleKind } from '../../engine/detect/rule.js';
+import { isObject } from '../../engine/field-checker.js';
+import { readYamlSet } from './yaml-set.js';
 
 export interface EvalTurn {
   startMs: number;
@@ -41,7 +42,7 @@ export class EvalSetError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 
 /**
  * Every `.yaml`/`.yml` file of `dir` (sorted), each holding `dialogues:`, a list. `rules` is the loaded pack:
@@ -51,46 +52,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function loadEvalSet(dir: string, rules: readonly Rule[], root: string): EvalDialogue[] {
   const problems: string[] = [];
   const out: EvalDialogue[] = [];
-  const seen = new Map<string, string>();
   const kindOf = new Map(rules.map((r) => [r.id, r.kind]));
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/i.test(f))
     .sort();
   if (files.length === 0) problems.push(`${relative(root, dir)}: no .yaml files`);
-  for (const name of files) {
-    const path = join(dir, name);
-    const file = relative(root, path);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true, prettyErrors: true, lineCounter: lines });
-    if (doc.errors.length > 0) {
-      const reported = new Set<string>();
-      for (const e of doc.errors) {
-        const msg = `${file}:${e.linePos?.[0]?.line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-        if (!reported.has(msg)) problems.push(msg);
-        reported.add(msg);
-      }
-      continue;
-    }
-    const listNode = isMap(doc.contents) ? doc.contents.get('dialogues', true) : undefined;
-    const data = doc.toJS() as unknown;
-    const list = isObject(data) ? data.dialogues : undefined;
-    if (!Array.isArray(list) || !isSeq(listNode)) {
-      problems.push(`${file}: must hold "dialogues:", a list of dialogues`);
-      continue;
-    }
-    list.forEach((raw: unknown, i: number) => {
-      const range = (listNode.items[i] as { range?: [number, number, number] } | undefined)?.range;
-      const line = range ? lines.linePos(range[0]).line : undefined;
-      const where = isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `dialogue "${raw.id}"` : `dialogue #${i + 1}`;
-      const bad = (msg: string): void => void problems.push(`${file}${line !== undefined ? `:${line}` : ''}: ${where}: ${msg}`);
-      if (isObject(raw) && typeof raw.id === 'string' && raw.id !== '') {
-        const dup = seen.get(raw.id);
-        if (dup !== undefined) bad(`id already used in ${dup}`);
-        else seen.set(raw.id, `${file}${line !== undefined ? `:${line}` : ''}`);
-      }
-      const d = parseDialogue(raw, bad, kindOf, file);
-      if (d) out.push(d);
-    });
+  for (const it of readYamlSet(dir, root, files, 'dialogues', 'dialogue', problems)) {
+    const d = parseDialogue(it.raw, it.bad, kindOf, it.file);
+    if (d) out.push(d);
   }
   if (problems.length > 0) throw new EvalSetError(problems);
   return out;
