@@ -1,4 +1,4 @@
-import { openCalls } from './open-calls.js';
+import { openCalls, paceUtterances } from './open-calls.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { createAssistFactory } from '../../engine/assist/call-assist.js';
@@ -146,45 +146,18 @@ export async function runKbLatency(server: InProcessServer, o: KbLatencyOptions)
     const opened = await openCalls(server.wsUrl, runId, clients, () => stopping);
     const connectErrors = opened.connectErrors;
 
-    // Pace every call's utterances from one 5 ms scheduler loop (absolute schedule: no drift), as the rules bench does.
+    // Pace every call's utterances (open-calls.ts paceUtterances).
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const load = loadWindow(o.cores);
     const t0 = wallNow() + 100;
     const starts = Float64Array.from({ length: n }, (_, i) => t0 + (i * o.staggerMs) / n);
-    const next = new Int32Array(n);
-    const lags: number[] = [];
     const customerSent = { all: 0, kbQuestion: 0, faqWording: 0 };
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const now = wallNow();
-        let done = 0;
-        for (let i = 0; i < n; i++) {
-          const c = clients[i];
-          const s = o.scripts[i]!;
-          while (c && next[i]! < s.length && starts[i]! + s[next[i]!]!.endMs <= now) {
-            const t = s[next[i]!]!;
-            if (c.ws.readyState !== c.ws.OPEN) {
-              next[i] = s.length;
-              break;
-            }
-            c.sendUtterance({ channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: true });
-            sentAt[i]![next[i]!] = wallNow();
-            lags.push(sentAt[i]![next[i]!]! - (starts[i]! + t.endMs));
-            if (t.channel === 'customer') {
-              customerSent.all++;
-              if (t.source === 'kb-question') customerSent.kbQuestion++;
-              else customerSent.faqWording++;
-            }
-            next[i]!++;
-          }
-          if (!c || next[i]! >= s.length) done++;
-        }
-        if (done === n) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 5);
+    const lags = await paceUtterances(clients, o.scripts, starts, sentAt, (t) => {
+      if (t.channel !== 'customer') return;
+      customerSent.all++;
+      if (t.source === 'kb-question') customerSent.kbQuestion++;
+      else customerSent.faqWording++;
     });
     const paced = load.stop();
     loop.disable();

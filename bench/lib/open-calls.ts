@@ -1,4 +1,5 @@
 import { startCall, type NativeCallClient } from '../../gateway/native/client.js';
+import { wallNow } from './stats.js';
 
 /**
  * Opens `clients.length` native stereo calls (8 kHz μ-law, customer/agent) 25 at a time into `clients`,
@@ -25,4 +26,55 @@ export async function openCalls(wsUrl: string, runId: string, clients: (NativeCa
     );
   }
   return { connectErrors, unexpectedCloses: () => unexpected };
+}
+
+export interface PacedTurn {
+  channel: 'agent' | 'customer';
+  text: string;
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Sends every call's turns as final utterances at real-time pace from one 5 ms scheduler loop (absolute
+ * schedule, no drift): call i's turn k at starts[i] + its endMs. Fills sentAt[i][k] with the wall time it was
+ * sent and calls `onSent`; resolves with every turn's send lag (ms behind schedule).
+ */
+export function paceUtterances<T extends PacedTurn>(
+  clients: readonly (NativeCallClient | null)[],
+  scripts: readonly (readonly T[])[],
+  starts: Float64Array,
+  sentAt: Float64Array[],
+  onSent: (turn: T) => void = () => undefined,
+): Promise<number[]> {
+  const n = clients.length;
+  const next = new Int32Array(n);
+  const lags: number[] = [];
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const now = wallNow();
+      let done = 0;
+      for (let i = 0; i < n; i++) {
+        const c = clients[i];
+        const s = scripts[i]!;
+        while (c && next[i]! < s.length && starts[i]! + s[next[i]!]!.endMs <= now) {
+          const t = s[next[i]!]!;
+          if (c.ws.readyState !== c.ws.OPEN) {
+            next[i] = s.length;
+            break;
+          }
+          c.sendUtterance({ channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: true });
+          sentAt[i]![next[i]!] = wallNow();
+          lags.push(sentAt[i]![next[i]!]! - (starts[i]! + t.endMs));
+          onSent(t);
+          next[i]!++;
+        }
+        if (!c || next[i]! >= s.length) done++;
+      }
+      if (done === n) {
+        clearInterval(timer);
+        resolve(lags);
+      }
+    }, 5);
+  });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCalls } from './open-calls.js';
+import { openCalls, paceUtterances } from './open-calls.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { startEarshot } from '../../earshot.js';
@@ -122,40 +122,13 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyResult> {
     const opened = await openCalls(ws, runId, clients, () => stopping);
     const connectErrors = opened.connectErrors;
 
-    // Pace every call's utterances from one 5 ms scheduler loop (absolute schedule: no drift).
+    // Pace every call's utterances (open-calls.ts paceUtterances).
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const load = loadWindow(o.cores);
     const t0 = wallNow() + 100;
     const starts = Float64Array.from({ length: n }, (_, i) => t0 + (i * o.staggerMs) / n);
-    const next = new Int32Array(n);
-    const lags: number[] = [];
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const now = wallNow();
-        let done = 0;
-        for (let i = 0; i < n; i++) {
-          const c = clients[i];
-          const s = o.scripts[i]!;
-          while (c && next[i]! < s.length && starts[i]! + s[next[i]!]!.endMs <= now) {
-            const t = s[next[i]!]!;
-            if (c.ws.readyState !== c.ws.OPEN) {
-              next[i] = s.length;
-              break;
-            }
-            c.sendUtterance({ channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: true });
-            sentAt[i]![next[i]!] = wallNow();
-            lags.push(sentAt[i]![next[i]!]! - (starts[i]! + t.endMs));
-            next[i]!++;
-          }
-          if (!c || next[i]! >= s.length) done++;
-        }
-        if (done === n) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 5);
-    });
+    const lags = await paceUtterances(clients, o.scripts, starts, sentAt);
     const paced = load.stop();
     loop.disable();
 
