@@ -3,23 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../engine/paths.js';
 import type { QaScoredEvent } from '../../engine/events.js';
-import { startCall } from '../../gateway/native/client.js';
-import { SCRIPTED_CALL, sendScript, type ScriptTurn } from '../fixtures/scripted-calls.js';
+import { CLEAN_CALL, runScriptedCall, SCRIPTED_CALL } from '../fixtures/scripted-calls.js';
 import { startTestServer, tapEvents, tempDataDir, type EventTap } from '../fixtures/server.js';
-
-const CLEAN_CALL: ScriptTurn[] = [
-  [0.5, 4.0, 'agent', '您好，很高兴为您服务，本次通话将被录音。'],
-  [4.5, 7.0, 'customer', '你好，我想查一下信用卡还款日'],
-  [7.5, 11.0, 'agent', '好的，您的还款日是每月二十五号，谢谢您的耐心。'],
-  [11.5, 12.5, 'customer', '好的，谢谢'],
-  [13.0, 16.0, 'agent', '不客气，感谢您的来电，再见。'],
-];
-
-async function runCall(server: { wsUrl: string }, callId: string, turns: ScriptTurn[], metadata: Record<string, unknown> = {}): Promise<void> {
-  const client = await startCall(server.wsUrl, { callId, agentId: 'a-1', sampleRate: 8000, encoding: 'mulaw', channels: 2, channelRoles: ['customer', 'agent'], metadata });
-  sendScript(client, turns);
-  await client.stop();
-}
 
 describe('QA: every ended call scored on the scorecard', () => {
   const data = tempDataDir();
@@ -36,7 +21,7 @@ describe('QA: every ended call scored on the scorecard', () => {
   });
 
   it('emits qa.scored with per-item points, evidence, not-applicable items and the total', async () => {
-    await runCall(server, 'qa-1', SCRIPTED_CALL, { team: 'cards-1' });
+    await runScriptedCall(server.wsUrl, 'qa-1', SCRIPTED_CALL, { metadata: { team: 'cards-1' } });
     const scored = (await tap.waitFor((e) => e.type === 'qa.scored' && e.callId === 'qa-1')) as QaScoredEvent;
     const item = (id: string) => scored.items.find((i) => i.itemId === id)!;
     expect(scored).toMatchObject({ scorecardId: 'bank-card-centre', passMark: 85, passed: false, veto: null });
@@ -57,7 +42,7 @@ describe('QA: every ended call scored on the scorecard', () => {
   });
 
   it('lists results with filters, shows one with its evidence, and keeps an inspector review beside the machine score', async () => {
-    await runCall(server, 'qa-2', CLEAN_CALL, { team: 'cards-2' });
+    await runScriptedCall(server.wsUrl, 'qa-2', CLEAN_CALL, { metadata: { team: 'cards-2' } });
     await tap.waitFor((e) => e.type === 'qa.scored' && e.callId === 'qa-2');
     const list = async (q: string) => ((await (await fetch(`${server.url}/v1/qa/results${q}`)).json()) as { results: { callId: string; total: number }[] }).results.map((r) => r.callId);
     expect(await list('')).toEqual(['qa-2', 'qa-1']);
@@ -130,8 +115,8 @@ describe('QA scoring survives restarts', () => {
     const data = tempDataDir();
     try {
       let server = await startTestServer(data.dir, { qa: 'no' });
-      await runCall(server, 'later-1', CLEAN_CALL);
-      await runCall(server, 'later-2', SCRIPTED_CALL);
+      await runScriptedCall(server.wsUrl, 'later-1', CLEAN_CALL);
+      await runScriptedCall(server.wsUrl, 'later-2', SCRIPTED_CALL);
       await server.close();
 
       server = await startTestServer(data.dir);

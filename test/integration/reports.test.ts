@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCall } from '../../gateway/native/client.js';
-import { SCRIPTED_CALL, sendScript, type ScriptTurn } from '../fixtures/scripted-calls.js';
+import { CLEAN_CALL, runScriptedCall, SCRIPTED_CALL, type ScriptTurn } from '../fixtures/scripted-calls.js';
 import { startTestServer, tapEvents, tempDataDir, type EventTap } from '../fixtures/server.js';
 
-/** Scores 100 (as in qa.test.ts). SCRIPTED_CALL scores 72.5. */
-const CLEAN_CALL: ScriptTurn[] = [
-  [0.5, 4.0, 'agent', '您好，很高兴为您服务，本次通话将被录音。'],
-  [4.5, 7.0, 'customer', '你好，我想查一下信用卡还款日'],
-  [7.5, 11.0, 'agent', '好的，您的还款日是每月二十五号，谢谢您的耐心。'],
-  [11.5, 12.5, 'customer', '好的，谢谢'],
-  [13.0, 16.0, 'agent', '不客气，感谢您的来电，再见。'],
-];
+/** CLEAN_CALL scores 100, SCRIPTED_CALL 72.5. */
 /** The clean call with an ATM question instead: a knowledge suggestion (atm-card-swallowed), still 100. */
 const ATM_CALL: ScriptTurn[] = CLEAN_CALL.map((t, i) => (i === 1 ? [4.5, 7.0, 'customer', '你好，我的卡被取款机吞了'] : t));
 
@@ -57,9 +49,7 @@ describe('calibration and reports over scripted calls', () => {
     tap = await tapEvents(server.wsUrl, '?types=qa.scored');
     t0 = Date.now();
     for (const [callId, agentId, team, turns] of CALLS) {
-      const client = await startCall(server.wsUrl, { callId, agentId, sampleRate: 8000, encoding: 'mulaw', channels: 2, channelRoles: ['customer', 'agent'], metadata: { team } });
-      sendScript(client, turns);
-      await client.stop();
+      await runScriptedCall(server.wsUrl, callId, turns, { agentId, metadata: { team } });
       await tap.waitFor((e) => e.type === 'qa.scored' && e.callId === callId);
       await new Promise((r) => setTimeout(r, 5)); // distinct start times: newest-first lists have one order
     }
