@@ -1,8 +1,6 @@
-import { looksLikeWav, parseWavHeader, type WavInfo } from '../../engine/audio/wav.js';
-import { EarshotError } from '../../engine/errors.js';
+import { looksLikeWav } from '../../engine/audio/wav.js';
 import type { AudioFormat } from '../../engine/events.js';
-
-const WAV_FORMAT_TAG = { pcm16: 1, alaw: 6, mulaw: 7 } as const;
+import { wavHeaderLength } from '../wav-header.js';
 
 /**
  * The audio messages of one call as the session takes them. A first message that begins with a RIFF/WAVE
@@ -19,7 +17,7 @@ export function createAudioInput(audio: AudioFormat, options: { align: boolean }
     let out = bytes;
     if (first && bytes.length > 0) {
       first = false;
-      if (looksLikeWav(bytes)) out = bytes.subarray(headerLength(bytes, audio));
+      if (looksLikeWav(bytes)) out = bytes.subarray(wavHeaderLength(bytes, audio));
     }
     if (!options.align) return out;
     if (carry) {
@@ -31,26 +29,4 @@ export function createAudioInput(audio: AudioFormat, options: { align: boolean }
     carry = Buffer.from(out.subarray(whole));
     return out.subarray(0, whole);
   };
-}
-
-function headerLength(bytes: Uint8Array, audio: AudioFormat): number {
-  let info: WavInfo;
-  try {
-    info = parseWavHeader(bytes);
-  } catch (err) {
-    throw new EarshotError('EARSHOT_ERR_AUDIO_BAD_WAV_HEADER', (err as Error).message);
-  }
-  const bits = audio.encoding === 'pcm16' ? 16 : 8;
-  if (
-    (info.formatTag !== WAV_FORMAT_TAG[audio.encoding] && info.formatTag !== 0xfffe) ||
-    info.bitsPerSample !== bits ||
-    info.channels !== audio.channels ||
-    info.sampleRate !== audio.sampleRate
-  ) {
-    throw new EarshotError(
-      'EARSHOT_ERR_AUDIO_BAD_WAV_HEADER',
-      `header says ${info.channels} ch ${info.sampleRate} Hz ${info.bitsPerSample}-bit (format ${info.formatTag}), call declared ${audio.channels} ch ${audio.sampleRate} Hz ${audio.encoding}`,
-    );
-  }
-  return info.dataOffset;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { parseWavHeader, looksLikeWav, type WavInfo } from '../../engine/audio/wav.js';
+import { looksLikeWav } from '../../engine/audio/wav.js';
+import { wavHeaderLength } from '../wav-header.js';
 import { EarshotError, closeReason, toError } from '../../engine/errors.js';
-import type { AudioFormat } from '../../engine/events.js';
 import type { CallSession } from '../../engine/session/call-session.js';
 import type { CallRegistry } from '../../engine/session/registry.js';
 import type { ServerMessage } from './messages.js';
@@ -28,23 +28,6 @@ export interface NativeConnection {
 }
 
 type State = 'awaiting-start' | 'live' | 'closed';
-
-const WAV_FORMAT_TAG = { pcm16: 1, alaw: 6, mulaw: 7 } as const;
-
-function checkWav(info: WavInfo, audio: AudioFormat): void {
-  const bits = audio.encoding === 'pcm16' ? 16 : 8;
-  if (
-    (info.formatTag !== WAV_FORMAT_TAG[audio.encoding] && info.formatTag !== 0xfffe) ||
-    info.bitsPerSample !== bits ||
-    info.channels !== audio.channels ||
-    info.sampleRate !== audio.sampleRate
-  ) {
-    throw new EarshotError(
-      'EARSHOT_ERR_AUDIO_BAD_WAV_HEADER',
-      `header says ${info.channels} ch ${info.sampleRate} Hz ${info.bitsPerSample}-bit (format ${info.formatTag}), call declared ${audio.channels} ch ${audio.sampleRate} Hz ${audio.encoding}`,
-    );
-  }
-}
 
 /**
  * One audio connection of the native protocol. Every frame is validated in a fixed order (size → parse →
@@ -134,14 +117,7 @@ export function createNativeConnection(transport: Transport, registry: CallRegis
           firstAudio = false;
           // AWS LCA's client streams a WAV file as is: skip its header once, after checking it agrees.
           if (looksLikeWav(frame)) {
-            let info: WavInfo;
-            try {
-              info = parseWavHeader(frame);
-            } catch (err) {
-              throw new EarshotError('EARSHOT_ERR_AUDIO_BAD_WAV_HEADER', (err as Error).message);
-            }
-            checkWav(info, session.audio);
-            audio = frame.subarray(info.dataOffset);
+            audio = frame.subarray(wavHeaderLength(frame, session.audio));
           }
         }
         session.acceptAudio(audio);
