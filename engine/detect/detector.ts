@@ -104,7 +104,6 @@ export function createCallDetector(callId: string, rules: readonly CompiledRule[
           startMs: a?.startMs ?? endMs, endMs, durationMs: endMs - (a?.startMs ?? endMs), message, occurrences: a?.occurrences ?? 1, risk: risk(),
         });
       },
-      hitsOf: (ruleId) => hits.get(ruleId) ?? [],
       inWindow(t) {
         if (!w) return true;
         if (w.fromMs !== undefined && t < w.fromMs) return false;

@@ -37,8 +37,6 @@ export interface RuleContext {
   /** Report a finding; returns the alert id (for lasting findings, to resolve later). */
   report(finding: Finding): string;
   resolve(alertId: string, endMs: number, atMs: number, message: string): void;
-  /** Audio times of the hits of another rule so far (for `afterRule` windows). */
-  hitsOf(ruleId: string): readonly number[];
   /** Is `t` inside the rule's window (fromMs/toMs and afterRule windows; lastMs is judged by the kind). */
   inWindow(t: number): boolean;
 }

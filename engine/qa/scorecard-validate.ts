@@ -4,7 +4,6 @@
  */
 import { FieldChecker, isObject, type Json } from '../field-checker.js';
 import { Checker as RuleChecker, ID_RE } from '../detect/rule-validate.js';
-import type { Scorecard } from './scorecard.js';
 
 const TOP = ['id', 'version', 'name', 'passMark', 'vetoMode', 'sections'];
 const SECTION = ['id', 'name', 'items'];
@@ -115,8 +114,4 @@ export function validateScorecard(raw: Json, ruleIds: ReadonlySet<string>): Scor
   });
   if (base !== 100 && c.problems.length === 0) c.fail('sections', `score items must add up to 100 points, they add up to ${base}`);
   return c.problems;
-}
-
-export function isScorecard(raw: Json, ruleIds: ReadonlySet<string>): raw is Scorecard {
-  return validateScorecard(raw, ruleIds).length === 0;
 }
