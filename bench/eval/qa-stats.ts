@@ -3,6 +3,7 @@
  * (machine vs inspector), and the inspector's total computed with the scorecard's own arithmetic.
  */
 import type { Scorecard } from '../../engine/qa/scorecard.js';
+import { callTotal } from '../../engine/qa/score.js';
 import { cardItems, expectedPoints, type ExpectedValue } from './qa-set.js';
 
 /** Machine vs inspector on one binary judgement: both yes (tp), machine only (fp), inspector only (fn), neither (tn). */
@@ -50,19 +51,13 @@ export function cohenKappa(c: Confusion): Kappa {
   return { po: r3(po), pe: r3(pe), kappa: r3((po - pe) / (1 - pe)) };
 }
 
-const round2 = (n: number): number => Math.round(n * 100) / 100;
-
 /**
- * The inspector's total, with score.ts's arithmetic: score items (not applicable = full marks) + bonus + penalty,
+ * The inspector's total, with score.ts's arithmetic (callTotal): score items (not applicable = full marks) + bonus + penalty,
  * kept between 0 and the score items' full marks; a veto scores 0 when the scorecard's vetoMode is `zero`.
  */
 export function expectedTotal(card: Scorecard, labels: Readonly<Record<string, ExpectedValue>>, veto: boolean): { total: number; passed: boolean } {
-  const items = cardItems(card);
-  const sum = items.reduce((s, ci) => s + expectedPoints(ci, labels[ci.item.id]!), 0);
-  const maxBase = items.filter((ci) => ci.kind === 'score').reduce((s, ci) => s + ci.item.points, 0);
-  let total = round2(Math.min(maxBase, Math.max(0, sum)));
-  if (veto && (card.vetoMode ?? 'zero') === 'zero') total = 0;
-  return { total, passed: !veto && total >= card.passMark };
+  const items = cardItems(card).map((ci) => ({ kind: ci.kind, maxPoints: ci.item.points, points: expectedPoints(ci, labels[ci.item.id]!) }));
+  return callTotal(items, veto, card.vetoMode, card.passMark);
 }
 
 /** Is the item flagged: a score item below full marks, a bonus given, a penalty taken, a veto. */

@@ -4,7 +4,7 @@ import { EVENT_VERSION, type AlertEvent, type CallEndedEvent, type CallStartedEv
 import type { Store } from '../store/store.js';
 import type { QaStore, Review, ReviewItem } from './qa-store.js';
 import type { LoadedScorecard } from './scorecard.js';
-import { scoreCall, type CallForScoring, type QaResult } from './score.js';
+import { callTotal, scoreCall, type CallForScoring, type QaResult } from './score.js';
 
 export interface QaService {
   readonly scorecard: LoadedScorecard;
@@ -132,14 +132,12 @@ export function createQaService(deps: { store: Store; qa: QaStore; bus: EventBus
       if (!stored) throw new Error(`no QA result for ${callId}`);
       const r = stored.result;
       const overrides = new Map(input.items.map((i) => [i.itemId, i]));
-      const sum = r.items.reduce((s, i) => s + (overrides.get(i.itemId)?.points ?? i.points), 0);
-      const maxBase = r.items.filter((i) => i.kind === 'score').reduce((s, i) => s + i.maxPoints, 0);
       const veto = input.veto ?? r.veto !== null;
-      let total = Math.round(Math.min(maxBase, Math.max(0, sum)) * 100) / 100;
-      if (veto && (scorecard.scorecard.vetoMode ?? 'zero') === 'zero') total = 0;
+      const reviewed = r.items.map((i) => ({ ...i, points: overrides.get(i.itemId)?.points ?? i.points }));
+      const { total, passed } = callTotal(reviewed, veto, scorecard.scorecard.vetoMode, r.passMark);
       return qa.addReview({
         callId, reviewer: input.reviewer, createdAt: now(), comment: input.comment ?? null, items: input.items,
-        veto: input.veto ?? null, total, passed: !veto && total >= r.passMark,
+        veto: input.veto ?? null, total, passed,
       });
     },
     idle() {

@@ -89,6 +89,24 @@ function alertsByRule(alerts: readonly AlertEvent[]): Map<string, { count: numbe
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+/**
+ * A call's total from its items' points (penalties negative): kept between 0 and the score items' full marks,
+ * 0 on a veto in `zero` mode; passed = no veto and total ≥ pass mark. The one arithmetic for machine scores,
+ * inspectors' reviews and the QA evaluation.
+ */
+export function callTotal(
+  items: readonly { kind: 'score' | 'bonus' | 'penalty'; maxPoints: number; points: number }[],
+  veto: boolean,
+  vetoMode: 'zero' | 'fail' | undefined,
+  passMark: number,
+): { total: number; passed: boolean } {
+  const sum = items.reduce((s, i) => s + i.points, 0);
+  const maxBase = items.filter((i) => i.kind === 'score').reduce((s, i) => s + i.maxPoints, 0);
+  let total = round(Math.min(maxBase, Math.max(0, sum)));
+  if (veto && (vetoMode ?? 'zero') === 'zero') total = 0;
+  return { total, passed: !veto && total >= passMark };
+}
+
 export function scoreCall(card: LoadedScorecard, call: CallForScoring): QaResult {
   const sc = card.scorecard;
   const rules = alertsByRule(call.alerts);
@@ -164,10 +182,7 @@ export function scoreCall(card: LoadedScorecard, call: CallForScoring): QaResult
       }
     }
   }
-  const sum = items.reduce((s, i) => s + i.points, 0);
-  const maxBase = items.filter((i) => i.kind === 'score').reduce((s, i) => s + i.maxPoints, 0);
-  let total = round(Math.min(maxBase, Math.max(0, sum)));
-  if (veto && (sc.vetoMode ?? 'zero') === 'zero') total = 0;
+  const { total, passed } = callTotal(items, veto !== null, sc.vetoMode, sc.passMark);
   const metadata = call.started.metadata ?? {};
   return {
     callId: call.started.callId,
@@ -180,7 +195,7 @@ export function scoreCall(card: LoadedScorecard, call: CallForScoring): QaResult
     durationMs: call.ended.durationMs,
     total,
     passMark: sc.passMark,
-    passed: !veto && total >= sc.passMark,
+    passed,
     veto,
     items,
   };
