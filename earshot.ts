@@ -95,7 +95,7 @@ export async function startEarshot(config: EarshotConfig, log: Logger = createLo
   const auth = createAudioAuth(tenants);
   if (auth.mode === 'loopback-only') log.warn('no API keys configured (--api-keys-file): audio endpoints accept loopback clients only');
   registerWebSocketGateways(app, { registry, auth, config, log: log.child({ component: 'gateway' }) });
-  registerConsole(app, { bus, store, kb, rules, qaStore, qa, scorecard: scorecardLoad.loaded, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
+  await registerConsole(app, { bus, store, kb, rules, qaStore, qa, scorecard: scorecardLoad.loaded, eventsMaxBufferedBytes: config.eventsMaxBufferedBytes, log: log.child({ component: 'console' }) });
 
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { EventBus } from '../engine/bus.js';
 import { EarshotError, ERRORS } from '../engine/errors.js';
-import { packageRoot } from '../engine/paths.js';
 import type { Store } from '../engine/store/store.js';
 import { registerEventsSocket } from './events-socket.js';
+import { registerConsoleStatic } from './static.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerKbRoutes } from './routes/kb.js';
 import type { KnowledgeService } from '../knowledge/service.js';
@@ -64,11 +62,10 @@ function installErrorHandling(app: FastifyInstance, log: Logger): void {
   });
 }
 
-/** The console: REST API, the live events socket and the first plain page. */
-export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
+/** The console: REST API, the live events socket and the web console (agent, supervisor and QA views). */
+export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   installErrorHandling(app, deps.log);
-  const page = readFileSync(join(packageRoot(import.meta.url), 'console', 'public', 'index.html'), 'utf8');
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+  await registerConsoleStatic(app, deps.log);
   app.get('/healthz', async () => ({ ok: true }));
   registerCallRoutes(app, deps.store);
   registerKbRoutes(app, deps.kb);

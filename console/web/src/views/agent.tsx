@@ -1,0 +1,3 @@
+export function AgentView() {
+  return <main>AgentView: being built</main>;
+}

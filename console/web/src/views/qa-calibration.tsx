@@ -1,0 +1,3 @@
+export function QaCalibrationView() {
+  return <main>QaCalibrationView: being built</main>;
+}

@@ -1,0 +1,3 @@
+export function QaCallView() {
+  return <main>QaCallView: being built</main>;
+}

@@ -1,0 +1,3 @@
+export function QaListView() {
+  return <main>QaListView: being built</main>;
+}

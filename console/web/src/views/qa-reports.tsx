@@ -1,0 +1,3 @@
+export function QaReportsView() {
+  return <main>QaReportsView: being built</main>;
+}

@@ -1,0 +1,3 @@
+export function SupervisorView() {
+  return <main>SupervisorView: being built</main>;
+}

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The web console: Preact (JSX through esbuild, no Babel) bundled into dist/console, which the server
+ * serves (console/static.ts). Nothing is loaded from a CDN: fonts are the system's, every script and
+ * style is in the bundle.
+ */
+export default defineConfig({
+  root: here,
+  base: '/',
+  logLevel: 'warn',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 400,
+  },
+});
