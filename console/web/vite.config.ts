@@ -14,7 +14,7 @@ export default defineConfig({
   logLevel: 'warn',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
-    outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
+    outDir: process.env.EARSHOT_CONSOLE_OUT ?? fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
