@@ -90,7 +90,11 @@ export function registerQaRoutes(app: FastifyInstance, qa: QaStore, service: QaS
   app.get<{ Params: { callId: string } }>('/v1/qa/results/:callId', { schema: { params: callIdParam } }, async (req) => {
     const stored = qa.getResult(req.params.callId);
     if (!stored) throw new EarshotError('EARSHOT_ERR_QA_NOT_FOUND', `call "${req.params.callId}"`);
-    return { ...stored.result, scoredAt: stored.scoredAt, reviews: qa.reviews(req.params.callId) };
+    // Section names for the console (results carry only section ids) when the loaded scorecard is the call's,
+    // and the veto mode that inspectors' reviews are totalled with (qa-service review()).
+    const card = deps.scorecard.scorecard;
+    const sections = card.id === stored.result.scorecardId ? card.sections.map((s) => ({ sectionId: s.id, name: s.name })) : [];
+    return { ...stored.result, scoredAt: stored.scoredAt, reviews: qa.reviews(req.params.callId), sections, vetoMode: card.vetoMode ?? 'zero' };
   });
 
   app.post<{ Params: { callId: string }; Body: { reviewer: string; comment?: string; veto?: boolean; items: { itemId: string; points: number; comment?: string }[] } }>(
