@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { EarshotError } from '../../engine/errors.js';
 import { calibrate } from '../../engine/qa/calibration.js';
 import type { QaStore } from '../../engine/qa/qa-store.js';
-import { agentReport, goLiveCheck, itemReport, ranking, reportResults, teamReport, WEEK_MS, type ScoreSource } from '../../engine/qa/reports.js';
+import { agentReport, goLiveCheck, itemReport, ranking, reportResults, scoreDistribution, teamReport, WEEK_MS, type ScoreSource } from '../../engine/qa/reports.js';
 import type { LoadedScorecard } from '../../engine/qa/scorecard.js';
 import { parseTime } from './qa.js';
 
@@ -33,8 +33,8 @@ const echo = (p: { from?: number; to?: number }) => ({ from: p.from ?? null, to:
 
 /**
  * Calibration figures and QA reports as JSON for the console (docs/qa.md "Calibration and reports"): agreement
- * between machine and inspectors per item, scores per agent / team / item, coaching ranking, go-live check,
- * hot topics and complaint calls. Periods are [from, to) on the call's start; times are ms or ISO 8601.
+ * between machine and inspectors per item, scores per agent / team / item, the score distribution, coaching
+ * ranking, go-live check, hot topics and complaint calls. Periods are [from, to) on the call's start; times are ms or ISO 8601.
  */
 export function registerReportRoutes(app: FastifyInstance, qa: QaStore, scorecard: LoadedScorecard, now: () => number = Date.now): void {
   app.get<{ Querystring: PeriodQuery & { limit: number } }>(
@@ -54,6 +54,18 @@ export function registerReportRoutes(app: FastifyInstance, qa: QaStore, scorecar
       const { team: t, score: source } = req.query;
       const rows = agentReport(reportResults(qa.resultsInPeriod({ ...p, ...(t !== undefined ? { team: t } : {}) }), source));
       return { period: echo(p), team: t ?? null, score: source, agents: rows };
+    },
+  );
+
+  app.get<{ Querystring: PeriodQuery & { team?: string; score: ScoreSource } }>(
+    '/v1/reports/distribution',
+    { schema: querystring({ from: time, to: time, team, score }) },
+    async (req) => {
+      const p = period(req.query);
+      const { team: t, score: source } = req.query;
+      const distribution = scoreDistribution(reportResults(qa.resultsInPeriod({ ...p, ...(t !== undefined ? { team: t } : {}) }), source));
+      // Today's pass mark, as the go-live check uses.
+      return { period: echo(p), team: t ?? null, score: source, passMark: scorecard.scorecard.passMark, ...distribution };
     },
   );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Review, StoredResult } from './qa-store.js';
-import { agentReport, applyReview, goLiveCheck, itemReport, ranking, reportResults, teamReport, WEEK_MS, type ReportResult } from './reports.js';
+import { agentReport, applyReview, goLiveCheck, itemReport, ranking, reportResults, scoreDistribution, teamReport, WEEK_MS, type ReportResult } from './reports.js';
 import type { ItemResult, ItemStatus, QaResult } from './score.js';
 
 const item = (itemId: string, kind: ItemResult['kind'], maxPoints: number, points: number, status: ItemStatus): ItemResult => ({
@@ -154,5 +154,26 @@ describe('go-live check', () => {
     const r = goLiveCheck([at('w1', from, 84.5), at('w2', from + 1, 85)], { agentId: 'new-1', from, passMark: 85, now: from + 2 });
     expect(r).toMatchObject({ calls: 2, average: 84.75, passed: false, complete: false });
     expect(goLiveCheck([], { agentId: 'new-1', from, passMark: 85, now: from })).toMatchObject({ calls: 0, average: null, passed: false, results: [] });
+  });
+});
+
+describe('score distribution', () => {
+  it('bins totals by ten points, 100 in the last bin, with count, mean and passes', () => {
+    const d = scoreDistribution([
+      { total: 72.5, passed: false },
+      { total: 100, passed: true },
+      { total: 90, passed: true },
+      { total: 0, passed: false },
+      { total: 79.99, passed: false },
+    ]);
+    expect(d.bins.map((b) => b.calls)).toEqual([1, 0, 0, 0, 0, 0, 0, 2, 0, 2]);
+    expect(d.bins[9]).toEqual({ from: 90, to: 100, calls: 2, passed: 2 });
+    expect(d).toMatchObject({ calls: 5, passed: 2, mean: 68.5 });
+  });
+
+  it('has no mean without calls', () => {
+    const d = scoreDistribution([]);
+    expect(d.mean).toBeNull();
+    expect(d.bins).toHaveLength(10);
   });
 });

@@ -257,3 +257,41 @@ export function goLiveCheck(results: Iterable<ReportResult>, opts: { agentId: st
     results: calls.map((r) => ({ callId: r.callId, startedAt: r.startedAt, total: r.total, passed: r.passed, veto: r.veto !== null, reviewed: r.reviewed })),
   };
 }
+
+/** Width of a score-distribution bin: ten bins over 0–100, the last one closed (100 counts in 90–100). */
+export const SCORE_BIN = 10;
+
+export interface ScoreBin {
+  /** Totals in [from, to); the last bin is [90, 100]. */
+  from: number;
+  to: number;
+  calls: number;
+  passed: number;
+}
+
+export interface ScoreDistribution {
+  calls: number;
+  /** Mean total, 2 decimals; null without calls. */
+  mean: number | null;
+  passed: number;
+  bins: ScoreBin[];
+}
+
+/** Totals in 10-point bins 0–100 (calls and passes per bin), with the calls' count, mean and passes. */
+export function scoreDistribution(results: Iterable<{ total: number; passed: boolean }>): ScoreDistribution {
+  const bins: ScoreBin[] = Array.from({ length: 100 / SCORE_BIN }, (_, i) => ({ from: i * SCORE_BIN, to: (i + 1) * SCORE_BIN, calls: 0, passed: 0 }));
+  let calls = 0;
+  let sum = 0;
+  let passed = 0;
+  for (const r of results) {
+    const bin = bins[Math.min(bins.length - 1, Math.max(0, Math.floor(r.total / SCORE_BIN)))]!;
+    bin.calls++;
+    calls++;
+    sum += r.total;
+    if (r.passed) {
+      bin.passed++;
+      passed++;
+    }
+  }
+  return { calls, mean: calls === 0 ? null : Math.round((sum / calls) * 100) / 100, passed, bins };
+}
