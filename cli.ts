@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   log.info({ url: earshot.url, dataDir: config.dataDir }, 'earshot started');
   const { recognizer, vad } = earshot.analysis.info;
   const speech = recognizer ? `${recognizer} recogniser, ${vad} VAD` : `text + VAD mode (${vad} VAD, no speech model: npm run models -- fetch)`;
-  process.stdout.write(`\nEarshot is running.\n  Console:     ${earshot.url}/\n  Audio (WS):  ${earshot.url.replace('http', 'ws')}/v1/audio\n  Events (WS): ${earshot.url.replace('http', 'ws')}/v1/events\n  gRPC:        ${earshot.grpcPort === null ? 'off' : `${config.host}:${earshot.grpcPort} (StreamCall, Google Speech StreamingRecognize)`}\n  Telephony:   AudioHook /v1/audiohook, Twilio /v1/twilio, audio fork /v1/audio-fork (docs/integrations.md)\n  Data:        ${config.dataDir}\n  Speech:      ${speech}\n\n`);
+  process.stdout.write(`\nEarshot is running.\n  Console:     ${earshot.url}/  (agent ${earshot.url}/agent/<agentId>, supervisor ${earshot.url}/supervisor, QA ${earshot.url}/qa)\n  Audio (WS):  ${earshot.url.replace('http', 'ws')}/v1/audio\n  Events (WS): ${earshot.url.replace('http', 'ws')}/v1/events\n  gRPC:        ${earshot.grpcPort === null ? 'off' : `${config.host}:${earshot.grpcPort} (StreamCall, Google Speech StreamingRecognize)`}\n  Telephony:   AudioHook /v1/audiohook, Twilio /v1/twilio, audio fork /v1/audio-fork (docs/integrations.md)\n  Data:        ${config.dataDir}\n  Speech:      ${speech}\n\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

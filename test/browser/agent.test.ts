@@ -92,7 +92,7 @@ describe('console: agent view', () => {
   it('switches to English and loads nothing from outside', async () => {
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByText('Live transcript').waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     expect(problems).toEqual([]);
   });
 });

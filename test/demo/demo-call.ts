@@ -59,9 +59,9 @@ const durationMs = (cursor * 1000) / RATE;
 const callId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 const client = await startCall(baseUrl.replace(/^http/, 'ws'), {
   callId, agentId: 'a-007', sampleRate: 16000, encoding: 'pcm16', channels: 2, channelRoles: ['customer', 'agent'],
-  metadata: { queue: 'credit-card', demo: true },
+  metadata: { queue: 'credit-card', team: 'cards', demo: true },
 });
-console.log(`streaming ${callId}: ${(durationMs / 1000).toFixed(1)} s of audio at ${speed}× real time — watch ${baseUrl}/`);
+console.log(`streaming ${callId}: ${(durationMs / 1000).toFixed(1)} s of audio at ${speed}× real time — watch ${baseUrl}/agent/a-007 and ${baseUrl}/supervisor`);
 
 const FRAME_MS = 20;
 const frameBytes = (RATE * FRAME_MS * 2 * 2) / 1000;
