@@ -134,6 +134,11 @@ export interface MetricEvent extends EventBase<'metric'> {
   /** How long the oldest audio not yet analysed has waited, worst channel (ms): the call's lag behind real time. */
   lagMs: number;
   risk?: CallRisk;
+  /**
+   * The customer's anger over the last 30 s of call time: the anger-lexicon score of their final utterances
+   * that ended in it, summed (engine/detect/emotion-meter.ts); 0 is calm.
+   */
+  emotion?: { customer: number };
 }
 
 export interface CallEndedEvent extends EventBase<'call.ended'> {

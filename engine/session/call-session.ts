@@ -14,6 +14,7 @@ import {
 } from '../events.js';
 import type { CallAssist, AssistedUtterance } from '../assist/call-assist.js';
 import type { AlertBody, CallDetector } from '../detect/detector.js';
+import { createEmotionMeter } from '../detect/emotion-meter.js';
 import type { DetectUtterance } from '../detect/evaluator.js';
 import { createSilenceMeter } from './silence-meter.js';
 import { createLagMonitor } from './lag.js';
@@ -103,6 +104,8 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
 
   // Both-channel silence for the metrics; the dead-air alert itself is a rule (engine/detect, kind silence).
   const silence = createSilenceMeter();
+  // The customer's anger for the metrics (the supervisor wall's trend); the emotion alerts are rules.
+  const emotion = createEmotionMeter();
   const rules = ports.rules?.((alert) => emit(alert)) ?? null;
 
   const lag = createLagMonitor(options.lagWarnMs, (status, lagMs, nowMs) => {
@@ -172,7 +175,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
       rules?.advance(nextMetricMs);
       emit({
         type: 'metric', at: nextMetricMs, channels: channelStats(nextMetricMs), bothSilentMs: silence.silentMs(nextMetricMs), lagMs: Math.round(worstLag()),
-        ...(rules ? { risk: rules.risk } : {}),
+        ...(rules ? { risk: rules.risk } : {}), emotion: { customer: emotion.customer(nextMetricMs) },
       });
       nextMetricMs += options.metricIntervalMs;
     }
@@ -201,7 +204,10 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
           text: r.text, pinyin: r.pinyin, ...(r.pinyinTonal ? { pinyinTonal: r.pinyinTonal } : {}), tokens: r.tokens,
           startMs: r.startMs, endMs: r.endMs, source: 'asr',
         });
-        if (e.kind === 'final') detect({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, tokens: r.tokens, startMs: r.startMs, endMs: r.endMs }, false);
+        if (e.kind === 'final') {
+          detect({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, tokens: r.tokens, startMs: r.startMs, endMs: r.endMs }, false);
+          if (ch.role === 'customer') emotion.customerFinal(r);
+        }
         assist({ utteranceId, channel: ch.role, text: r.text, pinyin: r.pinyin, final: e.kind === 'final' }, r.endMs);
         break;
       }
@@ -306,6 +312,7 @@ export function createCallSession(spec: CallSpec, options: SessionOptions, ports
       });
       // A call without audio takes its utterances' spans as speech (silence, talk-over); with audio the VAD does.
       if (u.final) detect({ utteranceId, channel: u.channel, text: u.text, startMs: u.startMs, endMs: u.endMs }, samplesReceived === 0);
+      if (u.final && u.channel === 'customer') emotion.customerFinal(u);
       assist({ utteranceId, channel: u.channel, text: u.text, final: u.final }, u.endMs);
     },
     end(reason, error) {
