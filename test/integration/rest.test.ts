@@ -61,10 +61,23 @@ describe('REST API', () => {
     expect(await get('/v1/nothing')).toMatchObject({ status: 404, body: { code: 'EARSHOT_ERR_HTTP_ROUTE_NOT_FOUND' } });
   });
 
-  it('serves the console page', async () => {
-    const res = await fetch(server.url + '/');
-    expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await res.text()).toContain('/v1/events');
+  it('serves the console app on every page route, its assets cached, the API still answering JSON', async () => {
+    for (const page of ['/', '/agent/a-1', '/supervisor', '/qa', '/qa/calls/x-1', '/qa/reports', '/qa/calibration']) {
+      const res = await fetch(server.url + page);
+      expect(res.status, page).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const html = await res.text();
+      const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script, page).toBeDefined();
+      const asset = await fetch(server.url + script);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      expect(html).not.toMatch(/https?:\/\//); // nothing from outside the server
+    }
+    const api404 = await fetch(server.url + '/v1/no-such-thing');
+    expect(api404.status).toBe(404);
+    expect(((await api404.json()) as { code: string }).code).toBe('EARSHOT_ERR_HTTP_ROUTE_NOT_FOUND');
   });
 
   it('pushes only the requested call and types on /v1/events', async () => {
