@@ -11,8 +11,8 @@ export function AlertItem({ alert, showChannel = true }: { alert: AlertEvent; sh
   const name = useRuleNames().get(alert.ruleId);
   return (
     <li class={`alert sev-${alert.severity}${alert.status === 'resolved' ? ' resolved' : ''}`} data-rule={alert.ruleId} data-severity={alert.severity}>
-      <div class="row">
-        <SeverityBadge severity={alert.severity} />
+      <div class="alert-head">
+        <SeverityBadge severity={alert.severity} />{' '}
         {name ? (
           <span>
             <strong class="rule-name">{name}</strong> <span class="detail">{withoutName(alert.message, name)}</span>
@@ -20,7 +20,7 @@ export function AlertItem({ alert, showChannel = true }: { alert: AlertEvent; sh
         ) : (
           <span>{alert.message}</span>
         )}
-        {(alert.occurrences ?? 1) > 1 && <span class="muted">{t('occurrences', { n: alert.occurrences ?? 1 })}</span>}
+        {(alert.occurrences ?? 1) > 1 && <span class="muted"> {t('occurrences', { n: alert.occurrences ?? 1 })}</span>}
       </div>
       <div class="meta">
         {clock(alert.startMs)}
