@@ -4,22 +4,11 @@
  * DOM-free, so it is unit-tested in Node (qa-review.test.ts).
  */
 import type { ItemResult } from './events';
+import type { Review } from '../../../engine/qa/qa-store.js';
 import type { QaResult } from '../../../engine/qa/score.js';
 
 /** A stored review, as GET /v1/qa/results/:callId lists them (oldest first). */
-export interface Review {
-  reviewId: number;
-  callId: string;
-  reviewer: string;
-  createdAt: number;
-  comment: string | null;
-  /** The overridden items; every other item is confirmed. */
-  items: { itemId: string; points: number; comment?: string }[];
-  /** null: the veto as the machine judged it. */
-  veto: boolean | null;
-  total: number;
-  passed: boolean;
-}
+export type { Review };
 
 /** GET /v1/qa/results/:callId: the machine result, every review, and the scorecard's section names. */
 export interface QaResultDetail extends QaResult {

@@ -29,7 +29,7 @@ describe('score distribution', () => {
 
 describe('item failure rates', () => {
   const item = (itemId: string, failures: number, applicable: number, kind: ItemRow['kind'] = 'score'): ItemRow => ({
-    itemId, name: itemId, kind, applicable, failures,
+    itemId, name: itemId, sectionId: 's', kind, maxPoints: 5, calls: applicable, statuses: {}, applicable, failures,
     failureRate: kind === 'bonus' || applicable === 0 ? null : failures / applicable, meanPoints: null,
   });
   it('keeps items with a rate, highest first, then most failures, then id', () => {
@@ -42,21 +42,21 @@ describe('agent ranking', () => {
   const agent = (agentId: string, mean: number, rank = 0): RankedAgent => ({ rank, agentId, teams: ['t'], calls: 1, mean, passRate: mean >= 85 ? 1 : 0, vetoes: 0 });
   it('charts every agent, highest first, when they fit', () => {
     const top = [agent('a-3', 100, 1), agent('a-1', 92.5, 2), agent('a-2', 80, 3)];
-    const r = rankingRows({ eligible: 3, top, bottom: [...top].reverse() });
+    const r = rankingRows({ eligible: 3, minCalls: 1, top, bottom: [...top].reverse() });
     expect(r.hidden).toBe(0);
     expect(r.agents.map((a) => [a.place, a.agentId])).toEqual([[1, 'a-3'], [2, 'a-1'], [3, 'a-2']]);
   });
 
   it('charts the highest and lowest halves beyond the maximum, with their places and how many are left out', () => {
     const all = Array.from({ length: 10 }, (_, i) => agent(`a-${i}`, 100 - i));
-    const r = rankingRows({ eligible: 10, top: all.slice(0, 6), bottom: [...all].reverse().slice(0, 3) }, 4);
+    const r = rankingRows({ eligible: 10, minCalls: 1, top: all.slice(0, 6), bottom: [...all].reverse().slice(0, 3) }, 4);
     expect(r.agents.map((a) => [a.place, a.agentId])).toEqual([[1, 'a-0'], [2, 'a-1'], [9, 'a-8'], [10, 'a-9']]);
     expect(r.hidden).toBe(6);
   });
 
   it('does not list an agent twice when the halves overlap', () => {
     const all = Array.from({ length: 5 }, (_, i) => agent(`a-${i}`, 100 - i));
-    const r = rankingRows({ eligible: 5, top: all.slice(0, 3), bottom: [...all].reverse().slice(0, 3) }, 4);
+    const r = rankingRows({ eligible: 5, minCalls: 1, top: all.slice(0, 3), bottom: [...all].reverse().slice(0, 3) }, 4);
     expect(r.agents.map((a) => a.agentId)).toEqual(['a-0', 'a-1', 'a-3', 'a-4']);
     expect(r.hidden).toBe(1);
   });
@@ -64,7 +64,7 @@ describe('agent ranking', () => {
 
 describe('calibration', () => {
   const cal = (itemId: string, n: number, percentAgreement: number | null): ItemCalibration => ({
-    itemId, name: itemId, n, agreements: 0, percentAgreement, kappa: null, overrides: 0, overrideRate: 0, meanPointsDelta: 0,
+    itemId, name: itemId, sectionId: 's', kind: 'score', maxPoints: 5, confusion: {}, n, agreements: 0, percentAgreement, kappa: null, overrides: 0, overrideRate: 0, meanPointsDelta: 0,
   });
   it('lists reviewed items, lowest agreement first, ties in the API order', () => {
     const rows = agreementRows([cal('x', 3, 66.67), cal('none', 0, null), cal('y', 3, 100), cal('w', 3, 66.67), cal('z', 3, 33.33)]);

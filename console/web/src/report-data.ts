@@ -4,34 +4,14 @@
  * Node: report-data.test.ts).
  */
 
-export type ScoreSource = 'final' | 'machine';
+import type { AgreementFigures, CalibrationReport, ItemCalibration } from '../../../engine/qa/calibration.js';
+import type { ItemRow, RankedAgent, Ranking, ScoreBin, ScoreDistribution, ScoreSource, TeamRow } from '../../../engine/qa/reports.js';
 
-export interface ScoreBin {
-  from: number;
-  to: number;
-  calls: number;
-  passed: number;
-}
+/** The report shapes are the engine's (types only; nothing of the engine is bundled). */
+export type { AgreementFigures, ItemCalibration, ItemRow, RankedAgent, ScoreBin, ScoreSource, TeamRow };
 
 /** GET /v1/reports/distribution */
-export interface DistributionResponse {
-  passMark: number;
-  calls: number;
-  /** Mean total, 2 decimals; null without calls. */
-  mean: number | null;
-  passed: number;
-  bins: ScoreBin[];
-}
-
-export interface ItemRow {
-  itemId: string;
-  name: string;
-  kind: 'score' | 'bonus' | 'penalty';
-  applicable: number;
-  failures: number;
-  failureRate: number | null;
-  meanPoints: number | null;
-}
+export type DistributionResponse = ScoreDistribution & { passMark: number };
 
 /** GET /v1/reports/items */
 export interface ItemsResponse {
@@ -39,61 +19,16 @@ export interface ItemsResponse {
   items: ItemRow[];
 }
 
-export interface RankedAgent {
-  rank: number;
-  agentId: string;
-  teams: string[];
-  calls: number;
-  mean: number;
-  passRate: number;
-  vetoes: number;
-}
-
 /** GET /v1/reports/ranking */
-export interface RankingResponse {
-  eligible: number;
-  bottom: RankedAgent[];
-  top: RankedAgent[];
-}
-
-export interface TeamRow {
-  team: string | null;
-  agents: number;
-  calls: number;
-  mean: number;
-  passRate: number;
-  vetoes: number;
-  reviewed: number;
-}
+export type RankingResponse = Ranking;
 
 /** GET /v1/reports/teams */
 export interface TeamsResponse {
   teams: TeamRow[];
 }
 
-export interface AgreementFigures {
-  n: number;
-  percentAgreement: number | null;
-  kappa: number | null;
-}
-
-export interface ItemCalibration extends AgreementFigures {
-  itemId: string;
-  name: string;
-  agreements: number;
-  overrides: number;
-  overrideRate: number;
-  meanPointsDelta: number;
-}
-
 /** GET /v1/qa/calibration */
-export interface CalibrationResponse {
-  reviewedCalls: number;
-  calls: { pass: AgreementFigures; veto: AgreementFigures; totalsChanged: number; meanTotalDelta: number | null };
-  overall: AgreementFigures & { overrides: number; overrideRate: number | null };
-  items: ItemCalibration[];
-  mostOverridden: Pick<ItemCalibration, 'itemId' | 'name' | 'n' | 'overrides' | 'overrideRate' | 'meanPointsDelta'>[];
-}
+export type CalibrationResponse = CalibrationReport;
 
 /** How a bar reads against the pass mark: wholly at or above it, wholly below, or across it. */
 export type Tone = 'pass' | 'fail' | 'mixed';
