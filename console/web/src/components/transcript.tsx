@@ -36,6 +36,7 @@ export function Transcript({ lines, follow = false, highlightMs = null, label, m
       class="transcript"
       ref={box}
       role="log"
+      tabIndex={0}
       aria-live={follow ? 'polite' : 'off'}
       aria-label={label}
       style={{ maxHeight }}
