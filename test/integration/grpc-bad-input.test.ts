@@ -9,6 +9,7 @@ import { loadSpeechPackage } from '../../gateway/grpc/protos.js';
 import { callWithGap, FRAME_BYTES_16K_STEREO } from '../fixtures/calls.js';
 import { startTestServer, tempDataDir } from '../fixtures/server.js';
 import { frames } from '../fixtures/shared.js';
+import { until } from '../fixtures/until.js';
 
 const { status: Status } = grpc;
 const MAX_FRAME = 8192;
@@ -113,7 +114,7 @@ describe('bad input on the gRPC services, while a good call streams', () => {
     // A call that had started is stored as ended by protocol-error, with the code.
     const callId = requests[0]?.start?.callId;
     if (callId && errCode !== 'EARSHOT_ERR_CALL_DUPLICATE_ID' && requests.length > 1) {
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => server.store.getCall(callId)?.status === 'ended');
       expect(server.store.getCall(callId)).toMatchObject({ status: 'ended', endReason: 'protocol-error' });
     }
   });

@@ -10,6 +10,7 @@ import { driver as googleDriver } from '../../bench/lib/drivers/google-stt.js';
 import { driver as grpcDriver } from '../../bench/lib/drivers/grpc.js';
 import { startTestServer, tapEvents, tempDataDir, type EventTap } from '../fixtures/server.js';
 import { concat, frames, interleavePcm16, recording } from '../fixtures/shared.js';
+import { until } from '../fixtures/until.js';
 
 /** earshot.v1.Earshot/StreamCall with a client generated from gateway/grpc/earshot.proto by @grpc/proto-loader. */
 const RATE = 16000;
@@ -31,14 +32,6 @@ afterAll(async () => {
   await server?.close();
   data?.remove();
 });
-
-const until = async (cond: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('native gRPC StreamCall', () => {
   it('streams a stereo call with a real recording on the customer channel and gets started, its events and stopped', async () => {
