@@ -1,5 +1,7 @@
 import { clock, points } from '../format';
-import { messages, useT } from '../i18n';
+import { messages, useLang, useT } from '../i18n';
+import { judgedText } from '../judged-text';
+import { useRuleNames } from '../rule-names';
 import { common } from '../labels';
 import type { ItemResult } from '../events';
 import { itemRange, itemsBySection, type FormProblem, type ItemDecision, type Review } from '../qa-review';
@@ -46,6 +48,8 @@ const STATUS_CLASS: Record<ItemResult['status'], string> = {
 export function ScorecardTable({ items, sections, latest, decisions, onDecision, problems, active, onEvidence }: Props) {
   const t = useT(m);
   const tc = useT(common);
+  const lang = useLang();
+  const ruleNames = useRuleNames();
   const maxText = (i: ItemResult) => (i.kind === 'penalty' ? points(-i.maxPoints) : points(i.maxPoints));
   /** A veto-only item that did not fire says so, rather than "full marks" for 0 points. */
   const statusKey = (i: ItemResult) => (i.maxPoints === 0 && i.status === 'pass' ? 'st-no-veto' : (`st-${i.status}` as const));
@@ -89,7 +93,7 @@ export function ScorecardTable({ items, sections, latest, decisions, onDecision,
                   <span class={`item-status ${STATUS_CLASS[item.status]}`}>{t(statusKey(item))}</span>
                 </td>
                 <td class="judged">
-                  {item.notApplicableReason ? t('reason', { r: item.notApplicableReason }) : item.judged}
+                  {item.notApplicableReason ? t('reason', { r: item.notApplicableReason }) : judgedText(item.judged, lang, ruleNames)}
                 </td>
                 <td>
                   {item.evidence.length === 0 ? (
