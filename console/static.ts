@@ -6,11 +6,11 @@ import type { Logger } from 'pino';
 import { packageRoot } from '../engine/paths.js';
 
 /**
- * Where `npm run build` (Vite) writes the console: dist/console under the package root, or
+ * Where `npm run build` (Vite) writes the console: dist/web under the package root (dist/console holds the server's own compiled console/*.ts), or
  * EARSHOT_CONSOLE_DIR (a console built elsewhere, e.g. `EARSHOT_CONSOLE_OUT=… npm run build:console`).
  */
 export function consoleBuildDir(): string {
-  return process.env.EARSHOT_CONSOLE_DIR ?? join(packageRoot(import.meta.url), 'dist', 'console');
+  return process.env.EARSHOT_CONSOLE_DIR ?? join(packageRoot(import.meta.url), 'dist', 'web');
 }
 
 /** The console's page routes (console/web/src/routes.ts); each is answered with the single-page app. */

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * The web console: Preact (JSX through esbuild, no Babel) bundled into dist/console, which the server
+ * The web console: Preact (JSX through esbuild, no Babel) bundled into dist/web, which the server
  * serves (console/static.ts). Nothing is loaded from a CDN: fonts are the system's, every script and
  * style is in the bundle.
  */
@@ -14,7 +14,7 @@ export default defineConfig({
   logLevel: 'warn',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
-    outDir: process.env.EARSHOT_CONSOLE_OUT ?? fileURLToPath(new URL('../../dist/console', import.meta.url)),
+    outDir: process.env.EARSHOT_CONSOLE_OUT ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
