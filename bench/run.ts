@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { capacityScenario } from './capacity.bench.js';
+import { consoleScenario } from './console.bench.js';
 import { runCalls, type CallsResult } from './calls.bench.js';
 import { kbScenario } from './kb.bench.js';
 import { rulesScenario } from './rules.bench.js';
@@ -14,9 +15,10 @@ import { renderTable } from './lib/report.js';
 import { publishResults } from './lib/results.js';
 
 /**
- * `npm run bench [-- --scenario calls|capacity|rules|kb|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
+ * `npm run bench [-- --scenario calls|capacity|rules|kb|gateways|console|all --calls 10,50,200 --seconds 30 --drain-seconds 20 --quiet-wait 90
  *   --busy-retries 1 --server-args '--vad energy' --capacity-levels 10,20,30,40,60,80,100 --capacity-budget-s 690
- *   --kb-connections 1,10 --kb-http-seconds 10 --kb-warmup-seconds 2]`.
+ *   --kb-connections 1,10 --kb-http-seconds 10 --kb-warmup-seconds 2 --console-agent-calls 50 --console-baseline-calls 10
+ *   --console-window-seconds 20]`.
  * calls: N concurrent simulated calls streaming stereo 8 kHz μ-law at real-time pace into one Earshot server
  * (a fresh child process per N); writes bench/results/calls.json and calls.md.
  * capacity (capacity.bench.ts): the most concurrent real-speech calls sustained in real time, what limits it,
@@ -29,6 +31,12 @@ import { publishResults } from './lib/results.js';
  * `GET /healthz` at the same), and the utterance → suggestion latency at --calls concurrent text calls (default 50;
  * the largest when a list is given) of --seconds (default 60), server in the bench's own process; writes
  * bench/results/kb.json and kb.md.
+ * console (console.bench.ts): the built web console in Debian's Chromium (playwright-core), server in the bench's process:
+ * the agent view following one of --console-agent-calls text calls (default 50) of --seconds (default 60), event → DOM
+ * latency against the same event on a raw socket in the page; the supervisor wall at --console-baseline-calls (default 10)
+ * and --calls live calls (default 200; the largest when a list is given): time to all tiles, frames/s, long tasks, main
+ * thread busy share, JS heap, alert → feed latency over --console-window-seconds (default 20); writes
+ * bench/results/console.json and console.md (`npm run bench` builds the console first).
  * The last stdout line is the figures as one JSON object (with `all`: every scenario's object in one).
  * Benchmarks report, they never assert timings.
  */
@@ -57,10 +65,13 @@ async function main(): Promise<void> {
       'kb-connections': { type: 'string', default: '1,10' },
       'kb-http-seconds': { type: 'string', default: '10' },
       'kb-warmup-seconds': { type: 'string', default: '2' },
+      'console-agent-calls': { type: 'string', default: '50' },
+      'console-baseline-calls': { type: 'string', default: '10' },
+      'console-window-seconds': { type: 'string', default: '20' },
     },
   });
   scenario = values.scenario;
-  if (!['calls', 'capacity', 'rules', 'kb', 'gateways', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules, kb, gateways or all, got ${scenario}`);
+  if (!['calls', 'capacity', 'rules', 'kb', 'gateways', 'console', 'all'].includes(scenario)) throw new Error(`--scenario must be calls, capacity, rules, kb, gateways, console or all, got ${scenario}`);
   const callCounts = (values.calls ?? '10,50,200').split(',').map((s) => Number(s.trim()));
   const seconds = Number(values.seconds ?? '30');
   if (callCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--calls: positive integers separated by commas, got ${values.calls}`);
@@ -107,6 +118,20 @@ async function main(): Promise<void> {
   }
   if (scenario === 'rules') {
     await rules();
+    return;
+  }
+  const consoleInt = (k: 'console-agent-calls' | 'console-baseline-calls' | 'console-window-seconds', min: number): number => {
+    const x = Number(values[k]);
+    if (!Number.isInteger(x) || x < min) throw new Error(`--${k} must be an integer >= ${min}, got ${values[k]}`);
+    return x;
+  };
+  const consoleOptions = {
+    root, machine, quietWaitMs, agentCalls: consoleInt('console-agent-calls', 1), baselineCalls: consoleInt('console-baseline-calls', 1),
+    calls: values.calls === undefined ? 200 : Math.max(...callCounts), seconds: values.seconds === undefined ? 60 : seconds, windowSeconds: consoleInt('console-window-seconds', 1),
+  };
+  const consoleRun = (): Promise<unknown> => consoleScenario(consoleOptions);
+  if (scenario === 'console') {
+    await consoleRun();
     return;
   }
   const kbConnections = values['kb-connections'].split(',').map((s) => Number(s.trim()));
@@ -186,7 +211,12 @@ async function main(): Promise<void> {
     const cap = await capacity();
     const rulesReport = await rules();
     const kbReport = await kb();
-    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: rulesReport, kb: kbReport, gateways: await gateways() }) + '\n');
+    const gatewaysReport = await gateways();
+    const consoleReport = await consoleRun().catch((err: unknown) => {
+      process.stderr.write(`bench: console failed: ${(err as Error)?.stack ?? String(err)}\n`);
+      return { bench: 'console', error: (err as Error)?.message ?? String(err) };
+    });
+    process.stdout.write(JSON.stringify({ bench: 'all', calls: report, capacity: cap, rules: rulesReport, kb: kbReport, gateways: gatewaysReport, console: consoleReport }) + '\n');
   }
 }
 

@@ -37,7 +37,7 @@ function floorOf(...events: Parameters<typeof applyFloorEvent>[1][]): Floor {
 const ids = (floor: Floor, filter = all, now = NOW) => wallTiles(floor, filter, now).map((t) => t.fc.call.callId);
 
 describe('supervisor floor state', () => {
-  it('orders the wall by risk, then alerts supervisors were told of, then length', () => {
+  it('orders the wall by risk, then alerts supervisors were told of, then the longest call (earliest start)', () => {
     const floor = floorOf(
       started('calm-long', 'a1', 'A', NOW - 600_000),
       started('calm-short', 'a2', 'A', NOW - 60_000),
@@ -48,7 +48,7 @@ describe('supervisor floor state', () => {
       alert('warn-2', 3, 'info'),
       started('crit', 'a5', 'A'),
       alert('crit', 2, 'critical'),
-      started('agent-only', 'a6', 'A'),
+      started('agent-only', 'a6', 'A', NOW - 32_000),
       alert('agent-only', 2, 'critical', { notify: ['agent'] }), // not the supervisor's: no risk on the wall
     );
     expect(ids(floor)).toEqual(['crit', 'warn-2', 'warn-1', 'calm-long', 'calm-short', 'agent-only']); // calm-short: 60 s, agent-only: 32 s

@@ -205,7 +205,8 @@ export function wallTiles(floor: Floor, filter: FloorFilter, now: number): WallT
       Number(a.ended) - Number(b.ended) ||
       RISK_RANK[b.risk.level] - RISK_RANK[a.risk.level] ||
       b.risk.alerts - a.risk.alerts ||
-      b.elapsedMs - a.elapsedMs ||
+      // Longest first, by start (stable as the clock runs: the wall does not reshuffle every second).
+      (a.fc.call.startedAt ?? Number.MAX_SAFE_INTEGER) - (b.fc.call.startedAt ?? Number.MAX_SAFE_INTEGER) ||
       a.fc.call.callId.localeCompare(b.fc.call.callId),
   );
 }

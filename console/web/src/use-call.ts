@@ -89,3 +89,29 @@ export function useNow(ms = 1000): number {
   }, [ms]);
   return now;
 }
+
+const secondListeners = new Set<(now: number) => void>();
+let secondTimer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * The wall clock, once a second, from ONE timer shared by every component that uses it (a wall of 200 call
+ * timers re-renders 200 text nodes, not 200 tiles).
+ */
+export function useSecond(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    secondListeners.add(setNow);
+    secondTimer ??= setInterval(() => {
+      const t = Date.now();
+      for (const l of secondListeners) l(t);
+    }, 1000);
+    return () => {
+      secondListeners.delete(setNow);
+      if (secondListeners.size === 0) {
+        clearInterval(secondTimer);
+        secondTimer = undefined;
+      }
+    };
+  }, []);
+  return now;
+}

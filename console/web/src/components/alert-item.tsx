@@ -1,25 +1,18 @@
 import { clock } from '../format';
 import { useT } from '../i18n';
 import { common } from '../labels';
-import { useRuleNames } from '../rule-names';
 import type { AlertEvent } from '../events';
+import { AlertText } from './alert-text';
 import { SeverityBadge } from './severity';
 
 /** One alert: severity colour, message, what was matched, where in the call, repeats. */
 export function AlertItem({ alert, showChannel = true }: { alert: AlertEvent; showChannel?: boolean }) {
   const t = useT(common);
-  const name = useRuleNames().get(alert.ruleId);
   return (
-    <li class={`alert sev-${alert.severity}${alert.status === 'resolved' ? ' resolved' : ''}`} data-rule={alert.ruleId} data-severity={alert.severity}>
+    <li class={`alert sev-${alert.severity}${alert.status === 'resolved' ? ' resolved' : ''}`} data-rule={alert.ruleId} data-severity={alert.severity} data-alert-id={alert.alertId} data-seq={alert.seq}>
       <div class="alert-head">
         <SeverityBadge severity={alert.severity} />{' '}
-        {name ? (
-          <span>
-            <strong class="rule-name">{name}</strong> <span class="detail">{withoutName(alert.message, name)}</span>
-          </span>
-        ) : (
-          <span>{alert.message}</span>
-        )}
+        <AlertText alert={alert} />
         {(alert.occurrences ?? 1) > 1 && <span class="muted"> {t('occurrences', { n: alert.occurrences ?? 1 })}</span>}
       </div>
       <div class="meta">
@@ -32,7 +25,3 @@ export function AlertItem({ alert, showChannel = true }: { alert: AlertEvent; sh
   );
 }
 
-/** Engine messages often start with the rule's name ("服务忌语: 「…」"); it is shown once, as the headline. */
-function withoutName(message: string, name: string): string {
-  return message.startsWith(name) ? message.slice(name.length).replace(/^\s*[:：]\s*/, '') : message;
-}

@@ -1,7 +1,11 @@
-import { currentAlerts, EMOTION_ALERT_SCORE, emotionLevel, emotionTrend, type WallTile } from '../floor-state';
+import { Component } from 'preact';
+import { elapsedMs as callElapsedMs, type CallState } from '../call-state';
+import { currentAlerts, EMOTION_ALERT_SCORE, emotionLevel, emotionTrend, TREND_STEP_MS, type WallTile } from '../floor-state';
 import { duration } from '../format';
 import { messages, useT } from '../i18n';
 import { common } from '../labels';
+import { useSecond } from '../use-call';
+import { AlertText } from './alert-text';
 import { SeverityBadge } from './severity';
 import { Sparkline } from './sparkline';
 
@@ -18,8 +22,45 @@ const m = messages({
   },
 });
 
-/** One call on the wall, a button that opens its transcript: who, how long, risk, open alerts, the customer's emotion. */
-export function CallTile({ tile, selected, onOpen }: { tile: WallTile; selected: boolean; onOpen: (callId: string) => void }) {
+interface TileProps {
+  tile: WallTile;
+  selected: boolean;
+  onOpen: (callId: string) => void;
+}
+
+/**
+ * One call on the wall, a button that opens its transcript: who, how long, risk, open alerts, the customer's
+ * emotion. Re-rendered only when its call got an event, its risk, end or selection changed, or its emotion
+ * trend reached a new step; its duration ticks on its own (a wall of 200 calls does not re-render 200 tiles a
+ * second: bench/results/console.md).
+ */
+export class CallTile extends Component<TileProps> {
+  override shouldComponentUpdate(next: TileProps): boolean {
+    const a = this.props;
+    return (
+      a.tile.fc.call !== next.tile.fc.call ||
+      a.selected !== next.selected ||
+      a.onOpen !== next.onOpen ||
+      a.tile.ended !== next.tile.ended ||
+      a.tile.team !== next.tile.team ||
+      a.tile.risk.level !== next.tile.risk.level ||
+      a.tile.risk.alerts !== next.tile.risk.alerts ||
+      Math.floor(a.tile.elapsedMs / TREND_STEP_MS) !== Math.floor(next.tile.elapsedMs / TREND_STEP_MS)
+    );
+  }
+
+  override render() {
+    return <TileBody {...this.props} />;
+  }
+}
+
+/** The call's length so far, from the shared one-second clock. */
+function LiveDuration({ call }: { call: CallState }) {
+  const now = useSecond();
+  return <>{duration(callElapsedMs(call, now))}</>;
+}
+
+function TileBody({ tile, selected, onOpen }: TileProps) {
   const t = useT(m);
   const c = useT(common);
   const { fc, risk, team, elapsedMs, ended } = tile;
@@ -35,7 +76,7 @@ export function CallTile({ tile, selected, onOpen }: { tile: WallTile; selected:
           <strong class="sv-agent">{fc.call.agentId ?? t('noAgent')}</strong>
           <span class="sv-team">{team ?? t('noTeam')}</span>
           <span class="sv-duration" title={t('duration')}>
-            {duration(elapsedMs)}
+            <LiveDuration call={fc.call} />
           </span>
         </span>
         <span class="sv-tile-status">
@@ -47,7 +88,7 @@ export function CallTile({ tile, selected, onOpen }: { tile: WallTile; selected:
           {shown.length === 0 && <span class="muted">{t('noOpen')}</span>}
           {shown.map((a) => (
             <span class="sv-tile-alert" key={a.alertId} data-rule={a.ruleId} data-severity={a.severity}>
-              <SeverityBadge severity={a.severity} /> <span class="sv-msg">{a.message}</span>
+              <SeverityBadge severity={a.severity} /> <span class="sv-msg"><AlertText alert={a} /></span>
             </span>
           ))}
           {more > 0 && <span class="muted">{t('more', { n: more })}</span>}

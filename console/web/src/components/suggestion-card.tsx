@@ -23,7 +23,7 @@ export function SuggestionCard({ s, agentId }: { s: SuggestionEvent; agentId: st
   };
   const titleId = `sg-${s.suggestionId}`;
   return (
-    <article class="suggestion" aria-labelledby={titleId} data-article={s.articleId}>
+    <article class="suggestion" aria-labelledby={titleId} data-article={s.articleId} data-suggestion-id={s.suggestionId}>
       <h3 id={titleId}>{s.title}</h3>
       <p class="answer">{s.answer}</p>
       <p class="why">

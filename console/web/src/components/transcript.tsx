@@ -52,6 +52,8 @@ export function Transcript({ lines, follow = false, highlightMs = null, label, m
           data-channel={l.channel}
           data-final={String(l.final)}
           data-start-ms={l.startMs}
+          data-utterance-id={l.utteranceId}
+          data-seq={l.seq}
         >
           <span class="who">
             {t(l.channel)} · {clock(l.startMs)}

@@ -7,7 +7,7 @@ import { ConnectionBadge } from '../components/connection';
 import { SeverityBadge } from '../components/severity';
 import { Transcript } from '../components/transcript';
 import type { CallEvent, CallEventType, Severity } from '../events';
-import { applyFloorEvent, createFloor, feedEntries, pruneEnded, seedCall, teamOf, teamsOf, wallTiles, type CallRow, type FeedEntry, type FloorFilter } from '../floor-state';
+import { applyFloorEvent, createFloor, feedEntries, pruneEnded, seedCall, teamOf, teamsOf, TREND_STEP_MS, wallTiles, type CallRow, type FeedEntry, type FloorFilter } from '../floor-state';
 import { clock, duration } from '../format';
 import { messages, useT } from '../i18n';
 import { common } from '../labels';
@@ -15,6 +15,7 @@ import type { LiveStatus } from '../live';
 import { subscribe } from '../live';
 import { useLiveCall, useNow } from '../use-call';
 import './supervisor.css';
+import { AlertText } from '../components/alert-text';
 
 const m = messages({
   zh: {
@@ -74,7 +75,9 @@ export function SupervisorView() {
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState<FloorFilter>({ team: '', minSeverity: '' });
   const [selected, setSelected] = useState<string | null>(null);
-  const now = useNow(1000);
+  // The wall itself re-renders on events and every 5 s (ended calls leave it, emotion trends step); each
+  // tile's duration ticks on its own.
+  const now = useNow(TREND_STEP_MS);
 
   useEffect(() => {
     let alive = true;
@@ -133,10 +136,10 @@ export function SupervisorView() {
   }, [floor, now]);
 
   const lastTile = useRef<string | null>(null);
-  const open = (callId: string): void => {
+  const open = useCallback((callId: string): void => {
     lastTile.current = callId;
     setSelected(callId);
-  };
+  }, []);
   const close = useCallback((): void => {
     setSelected(null);
     const id = lastTile.current;
@@ -220,7 +223,7 @@ function FeedItem({ entry, onOpen }: { entry: FeedEntry; onOpen: (callId: string
   const { alert, call } = entry;
   const team = teamOf(call.call);
   return (
-    <li class="sv-feed-item" data-severity={alert.severity} data-call-id={alert.callId} data-rule={alert.ruleId}>
+    <li class="sv-feed-item" data-severity={alert.severity} data-call-id={alert.callId} data-rule={alert.ruleId} data-alert-id={alert.alertId} data-seq={alert.seq}>
       <button type="button" onClick={() => onOpen(alert.callId)} title={t('openCall')}>
         <span class="row">
           <SeverityBadge severity={alert.severity} />
@@ -231,7 +234,7 @@ function FeedItem({ entry, onOpen }: { entry: FeedEntry; onOpen: (callId: string
             {alert.status !== 'raised' && ` · ${c(alert.status)}`}
           </span>
         </span>
-        <span class="sv-feed-msg">{alert.message}</span>
+        <span class="sv-feed-msg"><AlertText alert={alert} /></span>
       </button>
     </li>
   );
