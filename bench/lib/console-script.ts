@@ -1,7 +1,5 @@
-import type { NativeCallClient } from '../../gateway/native/client.js';
 import { buildKbScript, type KbTexts, type KbTurn } from './kb-script.js';
 import { rng, TRIGGERS } from './rules-script.js';
-import { wallNow } from './stats.js';
 
 /**
  * Scripts of the console bench's agent-view part: the kb bench's conversations (customer questions the sample
@@ -81,42 +79,4 @@ export function withPartials(turns: readonly ConsoleTurn[], everyMs = PARTIAL_EV
     out.push({ atMs: t.endMs, channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: true });
   }
   return out;
-}
-
-/**
- * Sends every call's messages at real-time pace from one 5 ms scheduler loop (absolute schedule, as
- * open-calls.ts paceUtterances): call i's message k at starts[i] + atMs. Resolves with every send's lag
- * (ms behind schedule) and how many each call sent; a call whose socket closed stops there.
- */
-export function paceSends(clients: readonly (NativeCallClient | null)[], sends: readonly (readonly Send[])[], starts: Float64Array): Promise<{ lags: number[]; sent: Int32Array }> {
-  const n = clients.length;
-  const next = new Int32Array(n);
-  const sent = new Int32Array(n);
-  const lags: number[] = [];
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const now = wallNow();
-      let done = 0;
-      for (let i = 0; i < n; i++) {
-        const c = clients[i];
-        const s = sends[i]!;
-        while (c && next[i]! < s.length && starts[i]! + s[next[i]!]!.atMs <= now) {
-          const m = s[next[i]!]!;
-          if (c.ws.readyState !== c.ws.OPEN) {
-            next[i] = s.length;
-            break;
-          }
-          c.sendUtterance({ channel: m.channel, text: m.text, startMs: m.startMs, endMs: m.endMs, final: m.final });
-          lags.push(wallNow() - (starts[i]! + m.atMs));
-          next[i]!++;
-          sent[i]!++;
-        }
-        if (!c || next[i]! >= s.length) done++;
-      }
-      if (done === n) {
-        clearInterval(timer);
-        resolve({ lags, sent });
-      }
-    }, 5);
-  });
 }

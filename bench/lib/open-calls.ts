@@ -33,13 +33,20 @@ export interface PacedTurn {
   text: string;
   startMs: number;
   endMs: number;
+  /** When to send it, in call time (default: its endMs, when a final would arrive). */
+  atMs?: number;
+  /** A partial (false) or the final (default). */
+  final?: boolean;
 }
 
 /**
- * Sends every call's turns as final utterances at real-time pace from one 5 ms scheduler loop (absolute
- * schedule, no drift): call i's turn k at starts[i] + its endMs. Fills sentAt[i][k] with the wall time it was
- * sent and calls `onSent`; resolves with every turn's send lag (ms behind schedule).
+ * Sends every call's utterances at real-time pace from one 5 ms scheduler loop (absolute schedule, no
+ * drift): call i's turn k at starts[i] + its atMs (default endMs), as a final unless it says otherwise. Fills
+ * sentAt[i][k] with the wall time it was sent (0: never, its socket closed) and calls `onSent`; resolves with
+ * every turn's send lag (ms behind schedule).
  */
+const dueMs = (t: PacedTurn): number => t.atMs ?? t.endMs;
+
 export function paceUtterances<T extends PacedTurn>(
   clients: readonly (NativeCallClient | null)[],
   scripts: readonly (readonly T[])[],
@@ -57,15 +64,15 @@ export function paceUtterances<T extends PacedTurn>(
       for (let i = 0; i < n; i++) {
         const c = clients[i];
         const s = scripts[i]!;
-        while (c && next[i]! < s.length && starts[i]! + s[next[i]!]!.endMs <= now) {
+        while (c && next[i]! < s.length && starts[i]! + dueMs(s[next[i]!]!) <= now) {
           const t = s[next[i]!]!;
           if (c.ws.readyState !== c.ws.OPEN) {
             next[i] = s.length;
             break;
           }
-          c.sendUtterance({ channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: true });
+          c.sendUtterance({ channel: t.channel, text: t.text, startMs: t.startMs, endMs: t.endMs, final: t.final ?? true });
           sentAt[i]![next[i]!] = wallNow();
-          lags.push(sentAt[i]![next[i]!]! - (starts[i]! + t.endMs));
+          lags.push(sentAt[i]![next[i]!]! - (starts[i]! + dueMs(t)));
           onSent(t);
           next[i]!++;
         }
