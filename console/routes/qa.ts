@@ -87,6 +87,9 @@ export function registerQaRoutes(app: FastifyInstance, qa: QaStore, service: QaS
     },
   );
 
+  // The scorecard calls are scored on now; `version` is what a result records as scorecardVersion.
+  app.get('/v1/qa/scorecard', async () => ({ ...deps.scorecard.scorecard, label: deps.scorecard.scorecard.version, version: deps.scorecard.version }));
+
   app.get<{ Params: { callId: string } }>('/v1/qa/results/:callId', { schema: { params: callIdParam } }, async (req) => {
     const stored = qa.getResult(req.params.callId);
     if (!stored) throw new EarshotError('EARSHOT_ERR_QA_NOT_FOUND', `call "${req.params.callId}"`);

@@ -58,6 +58,18 @@ describe('console: QA list and call page', () => {
     expect(await page.getByLabel('机器判定').inputValue()).toBe('false');
     expect(await row('qa-view-2').count()).toBe(0);
 
+    // The failed-item filter lists the scorecard's items (GET /v1/qa/scorecard).
+    await page.getByLabel('机器判定').selectOption('');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await row('qa-view-2').waitFor(WAIT);
+    await page.getByLabel('失分项目').selectOption('risk-disclosure');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await page.waitForURL(/failedItem=risk-disclosure/, WAIT);
+    await row('qa-view-2').waitFor({ state: 'detached', ...WAIT });
+    expect(await page.locator('tr[data-call-id]').count()).toBe(1);
+    expect(await page.getByLabel('失分项目').locator('option').count()).toBeGreaterThan(10);
+
+    await page.getByLabel('失分项目').selectOption('');
     await page.getByLabel('班组').fill('nobody');
     await page.getByRole('button', { name: '筛选', exact: true }).click();
     await page.getByText('没有符合条件的质检结果。').waitFor(WAIT);

@@ -26,6 +26,9 @@ describe('QA: every ended call scored on the scorecard', () => {
     const item = (id: string) => scored.items.find((i) => i.itemId === id)!;
     expect(scored).toMatchObject({ scorecardId: 'bank-card-centre', passMark: 85, passed: false, veto: null });
     expect(scored.scorecardVersion).toMatch(/^2026\.11\+[0-9a-f]{8}$/);
+    const card = (await (await fetch(`${server.url}/v1/qa/scorecard`)).json()) as { id: string; version: string; label: string; passMark: number; sections: { items: { id: string }[] }[] };
+    expect(card).toMatchObject({ id: 'bank-card-centre', version: scored.scorecardVersion, label: '2026.11', passMark: 85 });
+    expect(card.sections.flatMap((sec) => sec.items.map((i) => i.id)).sort()).toEqual(scored.items.map((i) => i.itemId).sort());
     expect(item('risk-disclosure')).toMatchObject({ points: 0, status: 'failed' });
     expect(item('risk-disclosure').evidence.map((e) => e.ruleId).sort()).toEqual(['guaranteed-return', 'risk-disclosure']);
     expect(item('risk-disclosure').evidence.find((e) => e.ruleId === 'guaranteed-return')).toMatchObject({ quote: '报本', channel: 'agent' });

@@ -4,7 +4,6 @@ import { ApiError, getJson } from '../api';
 import { duration, points, wallTime } from '../format';
 import { messages, useLang, useT } from '../i18n';
 import { beforeFromQuery, filtersFromQuery, listUrl, NO_FILTERS, resultsPath, type QaListFilters, type TriState } from '../qa-filters';
-import type { QaResultDetail } from '../qa-review';
 import './qa.css';
 
 const m = messages({
@@ -46,13 +45,11 @@ interface ResultRow {
 type ItemOption = { itemId: string; name: string };
 let itemOptionsCache: ItemOption[] | null = null;
 
-/** The scorecard's score items (those the failed-item filter takes), read once from the newest result. */
+/** The scorecard's score items (those the failed-item filter takes), read once from GET /v1/qa/scorecard. */
 async function loadItemOptions(): Promise<ItemOption[]> {
   if (itemOptionsCache) return itemOptionsCache;
-  const { results } = await getJson<{ results: ResultRow[] }>('/v1/qa/results?limit=1');
-  if (!results[0]) return [];
-  const detail = await getJson<QaResultDetail>(`/v1/qa/results/${encodeURIComponent(results[0].callId)}`);
-  itemOptionsCache = detail.items.filter((i) => i.kind === 'score' && i.maxPoints > 0).map((i) => ({ itemId: i.itemId, name: i.name }));
+  const card = await getJson<{ sections: { items: { id: string; name: string; points: number; kind?: string }[] }[] }>('/v1/qa/scorecard');
+  itemOptionsCache = card.sections.flatMap((sec) => sec.items.filter((i) => (i.kind ?? 'score') === 'score' && i.points > 0).map((i) => ({ itemId: i.id, name: i.name })));
   return itemOptionsCache;
 }
 
