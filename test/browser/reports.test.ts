@@ -105,6 +105,8 @@ describe('console: QA reports and calibration', () => {
     expect(await cells(page, 'distribution', '70–80')).toEqual(['0', '0']);
     expect(await cells(page, 'distribution', '90–100')).toEqual(['1', '1']);
     expect(await page.locator('table[data-table="ranking"] tbody th').allTextContents()).toEqual(['a-2']);
+    // Leave only once the charts are drawn: navigating while Chart.js still loads aborts its request.
+    await page.locator('canvas[data-drawn]').first().waitFor({ timeout: 10_000 });
 
     await page.goto(`${server.url}/qa/reports?from=2020-01-01&to=2020-01-31`);
     await page.getByText('该时段没有已评分的通话。').waitFor({ timeout: 10_000 });
@@ -144,6 +146,7 @@ describe('console: QA reports and calibration', () => {
     await page.locator('table[data-table="agreement"]').waitFor({ state: 'attached', timeout: 10_000 });
     expect(await page.locator('.chart-data summary').first().textContent()).toBe('Data table');
     expect(await page.locator('[data-list="most-overridden"] li').textContent()).toContain('1 of 1 calls overridden (100%), mean change +5 points');
+    await page.locator('canvas[data-drawn]').first().waitFor({ timeout: 10_000 });
 
     await page.goto(`${server.url}/qa/calibration?from=2020-01-01&to=2020-01-31`);
     await page.getByText('No call was reviewed in this period yet.').waitFor({ timeout: 10_000 });
