@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { getJson, query as queryString } from '../api';
+import { useLoad } from '../use-load';
 import { CHART_COLOURS, type BarChartSpec } from '../charts';
 import { BarChart } from '../components/chart';
 import { PeriodFilter, useReportQuery } from '../components/period-filter';
@@ -39,21 +40,11 @@ type Key = keyof (typeof m)['zh'];
 export function QaCalibrationView() {
   const t = useT(m);
   const { period, range, set } = useReportQuery();
-  // The report is kept with the period it was loaded for, so a change of period never shows a stale one.
+  // Kept with the period it was loaded for, so a change of period never shows a stale report.
   const key = range ? `${range.from}/${range.to}` : '';
-  const [loaded, setLoaded] = useState<{ key: string; report?: CalibrationResponse; error?: string } | null>(null);
-  const report = loaded?.key === key ? loaded.report : undefined;
-  const error = loaded?.key === key ? loaded.error : undefined;
-
-  useEffect(() => {
-    if (!range) return;
-    let current = true;
-    getJson<CalibrationResponse>(`/v1/qa/calibration${queryString({ from: range.from, to: range.to, limit: 10 })}`).then(
-      (r) => current && setLoaded({ key, report: r }),
-      (err: Error) => current && setLoaded({ key, error: err.message }),
-    );
-    return () => void (current = false);
-  }, [key]);
+  const { data: report, error } = useLoad(key, () =>
+    getJson<CalibrationResponse>(`/v1/qa/calibration${queryString({ from: range!.from, to: range!.to, limit: 10 })}`),
+  );
 
   return (
     <main class="reports">

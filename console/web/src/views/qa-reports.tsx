@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import { getJson, query as queryString } from '../api';
+import { useLoad } from '../use-load';
 import { CHART_COLOURS, type BarChartSpec } from '../charts';
 import { BarChart } from '../components/chart';
 import { PeriodFilter, useReportQuery } from '../components/period-filter';
@@ -77,31 +78,21 @@ export function QaReportsView() {
   const score: ScoreSource = query.score === 'machine' ? 'machine' : 'final';
   // Figures are kept with the filters they were loaded for, so a change of filter never shows stale ones.
   const key = range ? `${range.from}/${range.to}/${team}/${score}` : '';
-  const [loaded, setLoaded] = useState<{ key: string; reports?: Reports; error?: string } | null>(null);
-  const [teamNames, setTeamNames] = useState<string[]>([]);
-  const reports = loaded?.key === key ? loaded.reports : undefined;
-  const error = loaded?.key === key ? loaded.error : undefined;
-
-  useEffect(() => {
-    if (!range) return;
-    let current = true;
-    const all = { from: range.from, to: range.to, score };
+  const { data: reports, error } = useLoad(key, async (): Promise<Reports> => {
+    const all = { from: range!.from, to: range!.to, score };
     const filtered = { ...all, team };
-    Promise.all([
+    const [distribution, items, ranking, teams] = await Promise.all([
       getJson<DistributionResponse>(`/v1/reports/distribution${queryString(filtered)}`),
       getJson<ItemsResponse>(`/v1/reports/items${queryString(filtered)}`),
       getJson<RankingResponse>(`/v1/reports/ranking${queryString({ ...filtered, top: RANKING_MAX, bottom: RANKING_MAX / 2 })}`),
       getJson<TeamsResponse>(`/v1/reports/teams${queryString(all)}`),
-    ]).then(
-      ([distribution, items, ranking, teams]) => {
-        if (!current) return;
-        setLoaded({ key, reports: { distribution, items, ranking, teams } });
-        setTeamNames(teams.teams.flatMap((row) => (row.team === null ? [] : [row.team])));
-      },
-      (err: Error) => current && setLoaded({ key, error: err.message }),
-    );
-    return () => void (current = false);
-  }, [key]);
+    ]);
+    return { distribution, items, ranking, teams };
+  });
+  // The team list of the latest figures, kept while other filters load.
+  const lastTeams = useRef<string[]>([]);
+  if (reports) lastTeams.current = reports.teams.teams.flatMap((row) => (row.team === null ? [] : [row.team]));
+  const teamNames = lastTeams.current;
 
   const options = team && !teamNames.includes(team) ? [team, ...teamNames] : teamNames;
   return (
