@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { packageRoot } from '../engine/paths.js';
+import { PAGES } from './web/src/pages.js';
 
 /**
  * Where `npm run build` (Vite) writes the console: dist/web under the package root (dist/console holds the server's own compiled console/*.ts), or
@@ -13,8 +14,8 @@ export function consoleBuildDir(): string {
   return process.env.EARSHOT_CONSOLE_DIR ?? join(packageRoot(import.meta.url), 'dist', 'web');
 }
 
-/** The console's page routes (console/web/src/routes.ts); each is answered with the single-page app. */
-export const CONSOLE_PAGES = ['/', '/agent/:agentId', '/supervisor', '/qa', '/qa/calls/:callId', '/qa/reports', '/qa/calibration'] as const;
+/** The console's page routes; each is answered with the single-page app. */
+export const CONSOLE_PAGES: readonly string[] = Object.values(PAGES);
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Earshot console not built</title>
 <body style="font-family:system-ui;margin:2rem"><h1>The console is not built</h1>

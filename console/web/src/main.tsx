@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { LocationProvider, Route, Router } from 'preact-iso';
 import { TopBar } from './components/top-bar';
 import { getLang, setLang } from './i18n';
+import { PAGES } from './pages';
 import './styles.css';
 import { AgentView } from './views/agent';
 import { HomeView } from './views/home';
@@ -12,19 +13,19 @@ import { QaListView } from './views/qa-list';
 import { QaReportsView } from './views/qa-reports';
 import { SupervisorView } from './views/supervisor';
 
-/** The page routes; the server answers each with this app (console/static.ts CONSOLE_PAGES). */
+/** The page routes (pages.ts); the server answers each with this app (console/static.ts). */
 function App() {
   return (
     <LocationProvider>
       <TopBar />
       <Router>
-        <Route path="/" component={HomeView} />
-        <Route path="/agent/:agentId" component={AgentView} />
-        <Route path="/supervisor" component={SupervisorView} />
-        <Route path="/qa" component={QaListView} />
-        <Route path="/qa/calls/:callId" component={QaCallView} />
-        <Route path="/qa/reports" component={QaReportsView} />
-        <Route path="/qa/calibration" component={QaCalibrationView} />
+        <Route path={PAGES.home} component={HomeView} />
+        <Route path={PAGES.agent} component={AgentView} />
+        <Route path={PAGES.supervisor} component={SupervisorView} />
+        <Route path={PAGES.qaList} component={QaListView} />
+        <Route path={PAGES.qaCall} component={QaCallView} />
+        <Route path={PAGES.qaReports} component={QaReportsView} />
+        <Route path={PAGES.qaCalibration} component={QaCalibrationView} />
         <Route default component={NotFoundView} />
       </Router>
     </LocationProvider>
